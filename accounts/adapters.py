@@ -1,0 +1,37 @@
+"""django-allauth adapters: where the portal's account policy meets allauth."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+
+from accounts.policy import mfa_required
+from core.audit import audit_record
+
+
+class PortalAccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.full_name = form.cleaned_data.get("full_name", "").strip()
+        if commit:
+            user.save()
+            audit_record(actor=user, action="account.signed_up", obj=user,
+                         summary="Created an account")
+        return user
+
+    def get_login_redirect_url(self, request):
+        return super().get_login_redirect_url(request)
+
+    def format_email_subject(self, subject):
+        return f"[{settings.PORTAL_NAME}] {subject}"
+
+
+class PortalMfaAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        return settings.PORTAL_NAME
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # Staff must keep an authenticator app: MFA is mandatory for their roles.
+        if authenticator.type == Authenticator.Type.TOTP and mfa_required(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -1,0 +1,30 @@
+"""The Celery application and the one reviewed beat schedule (crontab only, with expiries).
+
+Run exactly one beat process. Tasks are thin: they take ids and call one service.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every minute: publish outbox messages that could not reach the broker at commit time.
+    "core-relay-outbox": {
+        "task": "core.relay_outbox",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
+    # Every 15 minutes: run the compliance checks whose interval has elapsed.
+    "compliance-run-due-checks": {
+        "task": "compliance.run_due_checks",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+}

@@ -1,0 +1,18 @@
+"""The zero-setup settings of `make run`: SQLite and a file broker unless DATABASE_URL/REDIS_URL."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = True
+SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-key-never-used-in-production-8c1f6d0b5a"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "emails"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,7 @@
+"""Production: everything secure, nothing defaulted that must be chosen by the operator."""
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, SECRET_KEY, require
+
+require("DJANGO_SECRET_KEY", SECRET_KEY)
+require("DJANGO_ALLOWED_HOSTS", ALLOWED_HOSTS)

@@ -1,0 +1,27 @@
+"""Test settings: the real database and Redis when DATABASE_URL/REDIS_URL are set."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+SECRET_KEY = "test-only-key-5b0f2e9d7c4a1e8f3b6d9a2c5e8f1b4d7a0c3e6f"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if REDIS_URL:
+    # Each test run gets its own key prefix so runs never read each other's cache entries.
+    CACHES["default"]["KEY_PREFIX"] = "test"
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}

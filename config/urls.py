@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from core import views as core_views
+
+# The Django admin signs people in through allauth, so its login is rate-limited and two-factor.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Portal administration"
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("organisations.urls")),
+    path("compliance/", include("compliance.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -1,0 +1,1 @@
+"""Health of the parts the portal depends on, for /healthz and operators."""

@@ -1,0 +1,13 @@
+"""Reads of the shared kernel's tables, scoped to the asking user."""
+
+from django.db.models import QuerySet
+
+from core.models import Notification
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

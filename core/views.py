@@ -1,0 +1,58 @@
+"""Pages that belong to the portal as a whole: home, dashboard, notifications, static pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.http import HttpResponseServerError
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core import dashboard as dashboard_registry
+from core import health
+from core.opportunities import open_opportunities
+from core.selectors import notifications_for
+
+STATIC_PAGES = {"accessibility", "privacy", "cookies"}
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html", {"opportunities": open_opportunities(limit=20)})
+
+
+@login_required
+def dashboard(request):
+    return render(request, "core/dashboard.html", {"panels": dashboard_registry.panels_for(request)})
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(notifications_for(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page_obj": page})
+
+
+@require_GET
+def static_page(request, page: str):
+    return render(request, f"core/{page}.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report = health.health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: the database or cache may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

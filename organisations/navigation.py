@@ -1,0 +1,1 @@
+"""Menu items this app contributes to the portal's navigation."""
