@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import CitizenProfile
 from core.audit import audit_record
-from organisations.identifiers import normalise_postcode, validate_postcode
+from core.postcodes import normalise_postcode, validate_postcode
 
 CONSENT_VERSION = "2026-11"
 

@@ -42,7 +42,8 @@ def static_page(request, page: str):
 @require_GET
 def healthz(request):
     report = health.health_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    # Only a database outage is fatal; a cache or broker outage reports "degraded" with 200.
+    return JsonResponse(report, status=health.http_status(report))
 
 
 def permission_denied(request, exception=None):

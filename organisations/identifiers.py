@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
+from core.postcodes import normalise_postcode, validate_postcode  # noqa: F401  (re-exported)
+
 if TYPE_CHECKING:
     from organisations.models import Organisation
 
@@ -22,18 +24,6 @@ COMPANY_RE = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 OSCR_RE = re.compile(r"^SC\d{6}$")
 FCA_RE = re.compile(r"^(IP)?\d{1,6}R?$")
 AUTHORITY_RE = re.compile(r"^[A-Z]{3,4}$")
-# The postcode pattern published with the government's Bulk Data Transfer guidance.
-POSTCODE_RE = re.compile(
-    r"^(GIR 0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|"
-    r"[A-HK-Y][0-9][ABEHMNPRVWXY]) [0-9][ABD-HJLNP-UW-Z]{2})$"
-)
-
-
-def normalise_postcode(value: str) -> str:
-    compact = re.sub(r"\s+", "", (value or "").upper())
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-
-
 def normalise_company_number(value: str) -> str:
     value = (value or "").strip().upper().replace(" ", "")
     # Companies House numbers are 8 characters; people often drop the leading zeros.
@@ -69,11 +59,6 @@ def validate_fca_number(value: str) -> None:
 def validate_authority_code(value: str) -> None:
     if value and not AUTHORITY_RE.match(value.strip().upper()):
         raise ValidationError("Enter a local authority code of 3 or 4 letters, like BIR.")
-
-
-def validate_postcode(value: str) -> None:
-    if not POSTCODE_RE.match(normalise_postcode(value)):
-        raise ValidationError("Enter a real UK postcode, like SW1A 1AA.")
 
 
 def derive_org_id(org: Organisation) -> str:

@@ -38,6 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 PORTAL_NAME = env("PORTAL_NAME", "Collaborative Commissioning Portal")
 PORTAL_OPERATOR = env("PORTAL_OPERATOR", "the portal operator")
 PORTAL_CONTACT_EMAIL = env("PORTAL_CONTACT_EMAIL", "support@portal.example")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # for links in emails
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -25,3 +25,5 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "test"
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic needed

@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine with Python 3.11 and Node:
+#   make run   - set up, load the demo and serve the portal (web + Celery worker + beat)
+#   make test  - set up and run the whole test suite
+# DATABASE_URL / REDIS_URL switch from SQLite and the file broker to Postgres and Redis.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
+
+.PHONY: run test setup lint lock frontend benchmark clean
+
+run: setup
+	@mkdir -p var/broker/queue var/broker/processed var/emails
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "The portal is at http://127.0.0.1:$(PORT)/ (emails are written to var/emails/)."
+	@echo "Stop it with Ctrl+C."
+	$(DEV) PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed static/build/.built
+
+$(VENV)/.installed: requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/.built: node_modules/.installed scripts/build_frontend.mjs $(wildcard static/src/*)
+	npm run --silent build
+	touch $@
+
+frontend: static/build/.built
+
+lint: setup
+	$(BIN)/ruff check .
+
+# Regenerate the lock files after changing pyproject.toml (needs `pip install uv`).
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
+
+benchmark: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles var

@@ -1,0 +1,69 @@
+"""What organisation pages show: rows, status tag and the actions a user may take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from organisations.models import Organisation
+from organisations.workflows import VERIFICATION
+
+
+@dataclass
+class OrganisationPresenter:
+    organisation: Organisation
+    user: object
+
+    @property
+    def status_tag(self) -> dict[str, str]:
+        state = VERIFICATION.state(self.organisation.verification_status)
+        return {"text": state.staff_label, "colour": state.colour}
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        o = self.organisation
+        address = ", ".join(p for p in (o.address_line_1, o.address_line_2, o.town, o.postcode) if p)
+        rows = [
+            ("Name", o.name),
+            ("Type", o.get_kind_display()),
+            ("Legal form", o.get_legal_form_display()),
+            ("Organisation identifier", o.org_id or "None yet"),
+        ]
+        rows += [(label, value) for label, value in self._numbers() if value]
+        rows += [("Address", address), ("Website", o.website or "Not given")]
+        if not o.is_authority:
+            rows += [
+                ("Size", o.get_size_display()),
+                ("VCSE", "Yes" if o.is_vcse else "No"),
+                ("SME", "Yes" if o.is_sme else "No"),
+            ]
+        return [{"key": key, "value": value} for key, value in rows]
+
+    def _numbers(self):
+        o = self.organisation
+        return (
+            ("Charity Commission number", o.charity_number),
+            ("Companies House number", o.company_number),
+            ("OSCR number", o.oscr_number),
+            ("FCA register number", o.fca_number),
+            ("Local authority code", o.authority_code),
+        )
+
+    @property
+    def can_edit(self) -> bool:
+        return self.user.has_perm("organisations.change_organisation", self.organisation)
+
+    @property
+    def can_resubmit(self) -> bool:
+        return self.can_edit and self.organisation.verification_status == "rejected"
+
+    @property
+    def can_verify(self) -> bool:
+        return self.user.has_perm("organisations.verify_organisation", self.organisation)
+
+    @property
+    def document_url(self) -> str | None:
+        if self.organisation.governing_document_id is None:
+            return None
+        return reverse("organisations:governing_document", args=[self.organisation.pk])

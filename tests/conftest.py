@@ -1,0 +1,46 @@
+"""Role fixtures shared by every test package."""
+
+import pytest
+
+from organisations.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def provider(db):
+    return factories.OrganisationFactory()
+
+
+@pytest.fixture
+def authority(db):
+    return factories.AuthorityFactory()
+
+
+@pytest.fixture
+def provider_admin(provider):
+    return factories.member(provider, Role.PROVIDER_ADMIN)
+
+
+@pytest.fixture
+def bid_writer(provider):
+    return factories.member(provider, Role.BID_WRITER)
+
+
+@pytest.fixture
+def authority_admin(authority):
+    return factories.with_totp(factories.member(authority, Role.AUTHORITY_ADMIN))
+
+
+@pytest.fixture
+def commissioner(authority):
+    return factories.with_totp(factories.member(authority, Role.COMMISSIONER))
+
+
+@pytest.fixture
+def platform_admin(db):
+    return factories.with_totp(factories.PlatformAdminFactory())
+
+
+@pytest.fixture
+def citizen(db):
+    return factories.CitizenFactory()

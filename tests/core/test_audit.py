@@ -1,0 +1,323 @@
+"""The audit hash chain: every kind of after-the-fact tampering is detected.
+
+On PostgreSQL the append-only triggers refuse UPDATE and DELETE, so the tests first show that,
+then tamper as an attacker with owner rights would (disabling the trigger inside the test's
+transaction) and show the chain still catches it. On SQLite raw SQL tampers directly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, connections, transaction
+
+from core.audit import GENESIS_HASH, audit_record, audit_verify, entry_hash
+from core.management.commands.audit_verify import Command
+from core.models import AuditEntry, ImmutableRowError
+
+DISABLE = "ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only"
+ENABLE = "ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only"
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only triggers exist on PostgreSQL only"
+)
+
+
+def make_chain(count: int = 5, actor=None) -> list[AuditEntry]:
+    return [
+        audit_record(actor=actor, action="test.step", summary=f"Step {n}", changes={"n": n})
+        for n in range(1, count + 1)
+    ]
+
+
+def tamper(sql: str, params: list | None = None) -> None:
+    """Run raw SQL as the table owner would, switching the trigger off first on PostgreSQL.
+
+    ALTER TABLE is transactional in PostgreSQL, so the test's rollback switches it back on.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(DISABLE)
+        cursor.execute(sql, params or [])
+
+
+def command_fails() -> str:
+    """Assert that `manage.py audit_verify` exits 1, both via call_command and run_from_argv."""
+    with pytest.raises(CommandError) as caught:
+        call_command("audit_verify")
+    assert caught.value.returncode == 1
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["manage.py", "audit_verify"])
+    assert exited.value.code == 1
+    return str(caught.value)
+
+
+@pytest.mark.django_db
+def test_an_untouched_chain_verifies(capsys):
+    entries = make_chain(5)
+
+    report = audit_verify()
+
+    assert report.ok and report.checked == 5
+    assert report.head_hash == entries[-1].hash
+    assert entries[0].prev_hash == GENESIS_HASH
+    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    call_command("audit_verify")
+    assert capsys.readouterr().out.strip() == f"Audit chain OK: 5 entries, head {entries[-1].hash}"
+
+
+@pytest.mark.django_db
+def test_an_empty_chain_verifies():
+    report = audit_verify()
+
+    assert report.ok and report.checked == 0 and report.head_hash == GENESIS_HASH
+
+
+@pytest.mark.django_db
+def test_entries_record_the_actor_and_the_object(provider_admin, provider):
+    entry = audit_record(
+        actor=provider_admin, action="organisation.updated", obj=provider,
+        organisation_id=provider.pk,
+    )
+
+    assert (entry.actor_id, entry.actor_label) == (provider_admin.pk, provider_admin.email)
+    assert (entry.object_type, entry.object_id) == ("organisations.organisation", str(provider.pk))
+    assert entry_hash(entry) == entry.hash
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("summary", "Nothing to see here"), ("actor_label", "someone-else@example.org"),
+     ("changes", '{"n": 99}'), ("created_at", "2001-01-01 00:00:00+00:00")],
+)
+def test_editing_a_field_is_detected(column, value):
+    make_chain(5)
+
+    tamper(f"UPDATE core_auditentry SET {column} = %s WHERE sequence = 3", [value])  # noqa: S608
+
+    report = audit_verify()
+    assert not report.ok and report.checked == 2
+    assert report.problem == "Entry #3 was edited after it was written."
+    assert "Entry #3 was edited" in command_fails()
+
+
+@pytest.mark.django_db
+def test_rehashing_an_edited_row_breaks_the_next_link():
+    entries = make_chain(5)
+    forged = AuditEntry.objects.get(sequence=3)
+    forged.summary = "Rewritten"
+    new_hash = entry_hash(forged)
+
+    tamper(
+        "UPDATE core_auditentry SET summary = %s, hash = %s WHERE sequence = 3",
+        ["Rewritten", new_hash],
+    )
+
+    report = audit_verify()
+    assert report.problem.startswith("Entry #4 does not follow its predecessor")
+    assert report.head_hash == new_hash != entries[2].hash
+    command_fails()
+
+
+@pytest.mark.django_db
+def test_deleting_a_middle_row_is_detected():
+    make_chain(5)
+
+    tamper("DELETE FROM core_auditentry WHERE sequence = 3")
+
+    report = audit_verify()
+    assert report.problem == "Entries #3 to #3 are missing: rows were removed."
+    assert "are missing" in command_fails()
+
+
+@pytest.mark.django_db
+def test_deleting_the_latest_rows_is_not_detectable_without_an_anchored_head():
+    # Truncating the tail leaves a valid, shorter chain: this is why the head hash is exported
+    # off the box daily (ASVS 16.4.2). The check below is what that export compares against.
+    entries = make_chain(5)
+
+    tamper("DELETE FROM core_auditentry WHERE sequence >= 4")
+
+    report = audit_verify()
+    assert report.ok and report.head_hash == entries[2].hash != entries[-1].hash
+
+
+def _shift_up_from(sequence: int) -> None:
+    # Two steps, so that the unique index never sees two rows with the same sequence.
+    tamper("UPDATE core_auditentry SET sequence = sequence + 1000 WHERE sequence >= %s", [sequence])
+    tamper("UPDATE core_auditentry SET sequence = sequence - 999 WHERE sequence >= 1000")
+
+
+@pytest.mark.django_db
+def test_inserting_a_forged_row_with_a_made_up_hash_is_detected():
+    make_chain(5)
+    _shift_up_from(3)
+
+    AuditEntry.objects.create(
+        sequence=3, action="test.forged", prev_hash=AuditEntry.objects.get(sequence=2).hash,
+        hash="f" * 64,
+    )
+
+    report = audit_verify()
+    assert report.problem == "Entry #3 was edited after it was written."
+    command_fails()
+
+
+@pytest.mark.django_db
+def test_inserting_a_correctly_hashed_forgery_is_detected_at_the_next_row():
+    # The attacker knows the algorithm and hashes the forged row properly; the row after it
+    # still names the old predecessor and its own sequence number changed.
+    make_chain(5)
+    _shift_up_from(3)
+    forged = AuditEntry(sequence=3, action="test.forged", summary="Approved",
+                        prev_hash=AuditEntry.objects.get(sequence=2).hash)
+    forged.hash = entry_hash(forged)
+    forged.save()
+
+    report = audit_verify()
+    assert report.checked == 3
+    assert report.problem.startswith("Entry #4 does not follow its predecessor")
+    command_fails()
+
+
+@pytest.mark.django_db
+def test_a_row_with_an_out_of_range_sequence_is_detected():
+    make_chain(3)
+
+    AuditEntry.objects.create(sequence=9, action="test.forged", prev_hash="0" * 64, hash="e" * 64)
+
+    assert audit_verify().problem == "Entries #4 to #8 are missing: rows were removed."
+    command_fails()
+
+
+@pytest.mark.django_db
+def test_swapping_the_order_of_two_rows_is_detected():
+    make_chain(5)
+
+    tamper("UPDATE core_auditentry SET sequence = 0 WHERE sequence = 2")
+    tamper("UPDATE core_auditentry SET sequence = 2 WHERE sequence = 3")
+    tamper("UPDATE core_auditentry SET sequence = 3 WHERE sequence = 0")
+
+    report = audit_verify()
+    assert report.checked == 1
+    assert report.problem.startswith("Entry #2 does not follow its predecessor")
+    command_fails()
+
+
+@pytest.mark.django_db
+def test_verification_reads_in_batches():
+    make_chain(7)
+
+    assert audit_verify(batch_size=2).checked == 7
+    call_command("audit_verify", "--batch-size", "3")
+
+
+@pytest.mark.django_db
+def test_append_only_rows_refuse_save_and_delete():
+    entry = make_chain(1)[0]
+
+    entry.summary = "changed"
+    with pytest.raises(ImmutableRowError, match="AuditEntry rows cannot be changed"):
+        entry.save()
+    with pytest.raises(ImmutableRowError, match="AuditEntry rows cannot be removed"):
+        entry.delete()
+    assert AuditEntry.objects.get().summary == "Step 1"
+
+
+@pytest.mark.django_db
+@on_postgres
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        lambda: AuditEntry.objects.filter(sequence=2).update(summary="x"),
+        lambda: AuditEntry.objects.filter(sequence=2).delete(),
+        lambda: connection.cursor().execute("UPDATE core_auditentry SET summary = 'x'"),
+        lambda: connection.cursor().execute("DELETE FROM core_auditentry WHERE sequence = 2"),
+    ],
+    ids=["orm-update", "orm-delete", "raw-update", "raw-delete"],
+)
+def test_postgres_triggers_refuse_update_and_delete(attempt):
+    make_chain(3)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        attempt()
+
+    assert audit_verify().ok and AuditEntry.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite has no append-only trigger")
+def test_on_sqlite_only_the_chain_protects_history():
+    make_chain(3)
+
+    AuditEntry.objects.filter(sequence=2).update(summary="quietly changed")
+
+    assert not audit_verify().ok
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_build_one_valid_chain():
+    writers, per_writer = 8, 15
+    errors: list[BaseException] = []
+    start = threading.Barrier(writers)
+
+    def write(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(per_writer):
+                audit_record(actor=None, action="test.concurrent", summary=f"{worker}-{n}")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    sequences = list(AuditEntry.objects.values_list("sequence", flat=True))
+    assert sequences == list(range(1, writers * per_writer + 1))
+    report = audit_verify()
+    assert report.ok and report.checked == writers * per_writer
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_manage_py_audit_verify_exit_codes_in_a_separate_process():
+    make_chain(4)
+    assert _run_manage_py().returncode == 0
+
+    with connection.cursor() as cursor:
+        cursor.execute(DISABLE)
+        try:
+            cursor.execute("UPDATE core_auditentry SET summary = 'forged' WHERE sequence = 2")
+        finally:
+            cursor.execute(ENABLE)
+
+    broken = _run_manage_py()
+    assert broken.returncode == 1
+    assert "Entry #2 was edited after it was written." in broken.stderr
+
+
+def _run_manage_py() -> subprocess.CompletedProcess:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return subprocess.run(
+        [sys.executable, "manage.py", "audit_verify"],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
