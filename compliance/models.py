@@ -55,7 +55,7 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="compliance_findings",
-        help_text="The organisation whose admins must act; empty for the platform's admins.",
+        help_text="Whose admins must act; empty for the platform's admins.",
     )
     message = models.TextField()
     severity = models.CharField(max_length=10, choices=Severity.choices)

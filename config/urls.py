@@ -1,11 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from core import views as core_views
 
 # The Django admin signs people in through allauth, so its login is rate-limited and two-factor.
-admin.site.login = login_required(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Portal administration"
 
 urlpatterns = [

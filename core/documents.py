@@ -19,7 +19,7 @@ import re
 import secrets
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -108,10 +108,14 @@ ZIP_MAX_ENTRIES = 10_000
 
 @dataclass(frozen=True)
 class DocumentPolicy:
-    """What one upload point accepts. `max_bytes` defaults to settings.DOCUMENT_MAX_BYTES."""
+    """What one upload point accepts.
+
+    `max_bytes=None` means settings.DOCUMENT_MAX_BYTES, read at upload time rather than when the
+    policy is built, so a module-level policy follows the settings (and override_settings).
+    """
 
     kinds: frozenset[str] = DEFAULT_KINDS
-    max_bytes: int = field(default_factory=lambda: settings.DOCUMENT_MAX_BYTES)
+    max_bytes: int | None = None
     zip_max_ratio: int = 100  # uncompressed / compressed size ...
     zip_max_uncompressed: int = 200 * MB  # ... both exceeded: a zip bomb
 
@@ -119,6 +123,10 @@ class DocumentPolicy:
         unknown = set(self.kinds) - KINDS.keys()
         if unknown:
             raise ValueError(f"DocumentPolicy names unknown kinds {sorted(unknown)}")
+
+    @property
+    def byte_limit(self) -> int:
+        return self.max_bytes if self.max_bytes is not None else settings.DOCUMENT_MAX_BYTES
 
     @property
     def extensions(self) -> list[str]:
@@ -211,21 +219,21 @@ def _check_declared_size(uploaded_file: File, policy: DocumentPolicy) -> None:
     size = getattr(uploaded_file, "size", None)
     if size == 0:
         raise ValidationError("The selected file is empty.", code="empty")
-    if size is not None and size > policy.max_bytes:
+    if size is not None and size > policy.byte_limit:
         raise _too_large(policy)
 
 
 def _too_large(policy: DocumentPolicy) -> ValidationError:
     return ValidationError(
-        f"The selected file must be smaller than {_human_size(policy.max_bytes)}.",
+        f"The selected file must be smaller than {_human_size(policy.byte_limit)}.",
         code="too_large",
     )
 
 
 def _human_size(size: int) -> str:
     if size >= MB:
-        return f"{size / MB:g} MB"
-    return f"{size / 1024:g} KB" if size >= 1024 else f"{size} bytes"
+        return f"{round(size / MB, 1):g} MB"
+    return f"{round(size / 1024, 1):g} KB" if size >= 1024 else f"{size} bytes"
 
 
 def _read_through(uploaded_file: File, policy: DocumentPolicy) -> _Probe:
@@ -233,7 +241,7 @@ def _read_through(uploaded_file: File, policy: DocumentPolicy) -> _Probe:
     probe = _Probe()
     for chunk in uploaded_file.chunks():
         probe.size += len(chunk)
-        if probe.size > policy.max_bytes:
+        if probe.size > policy.byte_limit:
             raise _too_large(policy)
         if len(probe.head) < SNIFF_BYTES:
             probe.head += chunk[: SNIFF_BYTES - len(probe.head)]
@@ -409,7 +417,9 @@ def _save_bytes(uploaded_file: File, check: DocumentCheck, encrypt: Cipher | Non
     name = f"documents/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{suffix}"
     if encrypt is None:
         uploaded_file.seek(0)
-        return default_storage.save(name, uploaded_file)
+        # Wrapped, so that FileSystemStorage copies a disk-backed upload rather than moving
+        # the caller's temporary file away from under it.
+        return default_storage.save(name, File(uploaded_file.file))
     plaintext = b"".join(uploaded_file.chunks())
     return default_storage.save(name, ContentFile(encrypt(plaintext)))
 
@@ -510,9 +520,3 @@ class DocumentUploadField(forms.FileField):
             cleaned.seek(0)
         return cleaned
 
-
-def iter_document_bytes(document: Document, *, decrypt: Cipher | None = None) -> Iterator[bytes]:
-    """The plaintext of a stored document in chunks (for exports and re-scans)."""
-    handle = _open_plaintext(document, decrypt)
-    with handle:
-        yield from File(handle).chunks()

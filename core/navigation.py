@@ -54,9 +54,7 @@ def items_for(request: HttpRequest) -> list[dict]:
             href = reverse(entry.url_name)
         except NoReverseMatch:
             continue  # an app registered a section whose URLs are not mounted
-        items.append(
-            {"label": entry.label, "href": href, "active": _is_active(request.path, href)}
-        )
+        items.append({"label": entry.label, "href": href, "active": _is_active(request.path, href)})
     return items
 
 

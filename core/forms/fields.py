@@ -130,7 +130,11 @@ class GovukDateField(forms.MultiValueField):
         if not data_list or all(part in self.empty_values for part in data_list):
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [name for (name, _l, _w), part in zip(DATE_PARTS, (day, month, year), strict=True) if not part]
+        missing = [
+            name
+            for (name, _l, _w), part in zip(DATE_PARTS, (day, month, year), strict=True)
+            if not part
+        ]
         if missing:
             raise self._message("incomplete", parts=" and ".join(missing))
         month_number = MONTH_NAMES.get(month.lower(), month)

@@ -20,7 +20,7 @@ import django.forms
 from django.conf import settings
 from django.forms import widgets as django_widgets
 from django.forms.boundfield import BoundField
-from django.forms.renderers import EngineMixin, BaseRenderer
+from django.forms.renderers import BaseRenderer, EngineMixin
 from django.template.backends.django import DjangoTemplates as DjangoTemplatesBackend
 
 DJANGO_FORM_TEMPLATES = Path(django.forms.__file__).resolve().parent / "templates"
@@ -29,7 +29,9 @@ DJANGO_FORM_TEMPLATES = Path(django.forms.__file__).resolve().parent / "template
 WIDGET_TEMPLATE_OVERRIDES = {
     "django/forms/widgets/radio.html": "forms/govuk/widgets/radios.html",
     "django/forms/widgets/checkbox_select.html": "forms/govuk/widgets/checkboxes.html",
-    "django/forms/widgets/clearable_file_input.html": "forms/govuk/widgets/clearable_file_input.html",
+    "django/forms/widgets/clearable_file_input.html": (
+        "forms/govuk/widgets/clearable_file_input.html"
+    ),
 }
 
 
@@ -100,7 +102,10 @@ class GovukFormRenderer(EngineMixin, BaseRenderer):
         )
         options = project.get("OPTIONS", {})
         loaders = [
-            ("django.template.loaders.filesystem.Loader", [str(d) for d in project.get("DIRS", [])]),
+            (
+                "django.template.loaders.filesystem.Loader",
+                [str(d) for d in project.get("DIRS", [])],
+            ),
             "django.template.loaders.app_directories.Loader",
             ("django.template.loaders.filesystem.Loader", [str(DJANGO_FORM_TEMPLATES)]),
         ]

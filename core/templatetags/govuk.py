@@ -182,3 +182,9 @@ def portal_setting(name: str) -> str:
     from django.conf import settings
 
     return getattr(settings, name, "")
+
+
+@register.filter(is_safe=True)
+def squash(value) -> str:
+    """Collapse runs of whitespace to single spaces (tidy <title> text from nested blocks)."""
+    return " ".join(str(value).split())

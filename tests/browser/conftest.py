@@ -1,0 +1,87 @@
+"""Playwright against Debian's Chromium, with axe-core on every page a journey visits.
+
+In CI (PORTAL_REQUIRE_BROWSER=1) a missing browser fails the run. Elsewhere the browser tests
+are skipped with a loud notice at the end of the run, never silently.
+"""
+
+import os
+import shutil
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+_skipped_for_browser: list[str] = []
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package."
+        if os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        _skipped_for_browser.append(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture
+def check_accessibility(axe):
+    """Run axe (WCAG 2.0-2.2 A and AA) on the page as it is now; fail on any violation."""
+    checked: list[str] = []
+
+    def check(page):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                         "resultTypes": ["violations"]})
+        assert results.violations_count == 0, (
+            f"Accessibility violations on {page.url}:\n{results.generate_report()}")
+        checked.append(page.url)
+
+    check.pages = checked
+    return check
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_for_browser:
+        terminalreporter.write_sep("!", "BROWSER TESTS DID NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(_skipped_for_browser[0], red=True)
+        terminalreporter.write_line("Accessibility (axe) and browser journeys were NOT checked.")
