@@ -140,7 +140,9 @@ def _run_atomically(*, check: ComplianceCheck, run: CheckRun, now: datetime) -> 
     _notify_owners(check=check, findings=result.opened)
 
 
-def _reconcile(*, check: ComplianceCheck, current: dict[Key, FindingSpec], now: datetime):
+def _reconcile(
+    *, check: ComplianceCheck, current: dict[Key, FindingSpec], now: datetime
+) -> Reconciliation:
     open_rows = _open_findings(check.id)
     new_keys = sorted(current.keys() - open_rows.keys())
     kept_keys = current.keys() & open_rows.keys()
@@ -155,7 +157,7 @@ def _current_set(specs: Iterable[FindingSpec]) -> dict[Key, FindingSpec]:
     return {_subject_key(spec.subject): spec for spec in specs}
 
 
-def _subject_key(subject) -> Key:
+def _subject_key(subject: registry.Subject) -> Key:
     if isinstance(subject, models.Model):
         return ContentType.objects.get_for_model(subject).pk, int(subject.pk)
     content_type, object_id = subject
@@ -170,7 +172,10 @@ def _open_findings(check_id: str) -> dict[Key, _OpenRow]:
     return {(ct, obj): _OpenRow(pk, message, org) for pk, ct, obj, message, org in rows}
 
 
-def _open(*, check, keys: Sequence[Key], current, now: datetime) -> list[Finding]:
+def _open(
+    *, check: ComplianceCheck, keys: Sequence[Key], current: dict[Key, FindingSpec],
+    now: datetime,
+) -> list[Finding]:
     findings = [
         Finding(
             check_id=check.id, content_type_id=key[0], object_id=key[1],
@@ -183,7 +188,9 @@ def _open(*, check, keys: Sequence[Key], current, now: datetime) -> list[Finding
     return Finding.objects.bulk_create(findings, batch_size=500)
 
 
-def _refresh(*, check, kept: list[tuple[_OpenRow, FindingSpec]], now: datetime) -> None:
+def _refresh(
+    *, check: ComplianceCheck, kept: list[tuple[_OpenRow, FindingSpec]], now: datetime
+) -> None:
     for ids in _chunks([row.pk for row, _spec in kept]):
         Finding.objects.filter(pk__in=ids).update(last_seen_at=now, severity=check.severity)
     changed = [

@@ -2,10 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,7 +23,8 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"panels": dashboard_registry.panels_for(request)})
+    panels = dashboard_registry.panels_for(request)
+    return render(request, "core/dashboard.html", {"panels": panels})
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Sets request.user_organisations and request.current_organisation (lazily, no query until used)."""
+"""Sets request.user_organisations and request.current_organisation, lazily (no query until
+used)."""
 
 from django.utils.functional import SimpleLazyObject
 

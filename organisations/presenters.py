@@ -23,7 +23,8 @@ class OrganisationPresenter:
     @property
     def rows(self) -> list[dict[str, str]]:
         o = self.organisation
-        address = ", ".join(p for p in (o.address_line_1, o.address_line_2, o.town, o.postcode) if p)
+        parts = (o.address_line_1, o.address_line_2, o.town, o.postcode)
+        address = ", ".join(p for p in parts if p)
         rows = [
             ("Name", o.name),
             ("Type", o.get_kind_display()),

@@ -154,7 +154,8 @@ def invitation_create(*, actor, organisation: Organisation, email: str, role: st
     if Invitation.objects.filter(organisation=organisation, email=email, role=role,
                                  accepted_at__isnull=True, revoked_at__isnull=True,
                                  expires_at__gt=timezone.now()).exists():
-        raise ValidationError({"email": "This person already has an open invitation for that role."})
+        raise ValidationError(
+            {"email": "This person already has an open invitation for that role."})
     # An expired, unanswered invitation makes way for the new one.
     Invitation.objects.filter(organisation=organisation, email=email, role=role,
                               accepted_at__isnull=True, revoked_at__isnull=True).update(

@@ -188,9 +188,8 @@ def verification_detail(request, pk: int):
     if not request.user.is_platform_admin:
         raise PermissionDenied
     form = RejectForm(request.POST or None)
-    if request.method == "POST":
-        if _decide(request, organisation, form):
-            return redirect("organisations:verification_queue")
+    if request.method == "POST" and _decide(request, organisation, form):
+        return redirect("organisations:verification_queue")
     return render(request, "organisations/verification_detail.html", {
         "organisation": organisation, "form": form,
         "presenter": OrganisationPresenter(organisation, request.user),

@@ -72,7 +72,8 @@ class AuthorityFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Borough Council {n}")
     legal_form = Organisation.LegalForm.PUBLIC_BODY
     charity_number = ""
-    authority_code = factory.Sequence(lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (2, 1, 0)))
+    authority_code = factory.Sequence(
+        lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (2, 1, 0)))
     size = Organisation.Size.LARGE
     is_vcse = False
 

@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_production_settings_pass_the_deployment_checklist():
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production never does.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x7#kq2!vL9@pR4$wN8^zT1&mB6*cF3(hJ5)dS0_gY2+eU7=aQ9~oI4",
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import organisations.identifiers
 from django.conf import settings
 from django.db import migrations, models
+
+import organisations.identifiers
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ import pytest
 from compliance import services
 from compliance.models import Finding
 from core.models import Notification
-from organisations.compliance import staff_without_mfa, verification_overdue, verification_cutoff
+from organisations.compliance import staff_without_mfa, verification_cutoff, verification_overdue
 from organisations.models import Membership, Organisation, Role
 from tests import factories
 from tests.compliance.conftest import LONDON

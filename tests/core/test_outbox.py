@@ -69,10 +69,13 @@ def test_enqueue_writes_a_row_and_publishes_only_after_commit(
 
 
 def test_rolled_back_work_is_never_published(sent, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox.enqueue("core.example")
-            raise RuntimeError("the change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox.enqueue("core.example")
+        raise RuntimeError("the change failed")
     assert sent.calls == []
     assert not OutboxMessage.objects.exists()
 
@@ -177,25 +180,77 @@ def test_a_message_that_cannot_be_encoded_does_not_block_the_others(sent, monkey
 def test_enqueue_many_publishes_all_calls_after_one_commit(
     sent, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            outbox.enqueue_many("core.example", [((1,), {}), ((2,), {"x": 1})])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        outbox.enqueue_many("core.example", [((1,), {}), ((2,), {"x": 1})])
     assert len(callbacks) == 1
     assert [call["args"] for call in sent.calls] == [[1], [2]]
     assert outbox.pending_messages().count() == 0
 
 
 def test_message_reaches_a_real_broker_with_its_outbox_id():
-    with celery_broker("memory://") as celery_app:
-        with celery_app.connection_for_write() as conn:
-            queue = conn.SimpleQueue("celery")
-            queue.clear()
-            message = OutboxMessage.objects.create(task_name="core.example", args=[5])
-            assert outbox.publish(message) is True
-            received = queue.get(timeout=1)
-            received.ack()
-            queue.close()
+    with celery_broker("memory://") as celery_app, celery_app.connection_for_write() as conn:
+        queue = conn.SimpleQueue("celery")
+        queue.clear()
+        message = OutboxMessage.objects.create(task_name="core.example", args=[5])
+        assert outbox.publish(message) is True
+        received = queue.get(timeout=1)
+        received.ack()
+        queue.close()
 
     assert received.headers["task"] == "core.example"
     assert received.headers["id"] == outbox.task_id_for(message.pk)
     assert received.headers["outbox_id"] == message.pk
+
+
+
+def test_the_file_broker_of_a_server_without_redis_receives_messages(tmp_path):
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+    with celery_broker("filesystem://", options):
+        message = OutboxMessage.objects.create(task_name="core.example")
+        assert outbox.publish(message) is True
+    assert len(list(folder.iterdir())) == 1
+
+
+def test_the_beat_task_relays(sent):
+    from core.tasks import relay_outbox
+
+    _age(OutboxMessage.objects.create(task_name="core.example"))
+    assert relay_outbox() == 1
+    assert sent.names == ["core.example"]
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_being_published_elsewhere_is_skipped_not_sent_twice(sent):
+    from django.db import connection
+
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("SQLite has no row locks: one writer at a time, nothing to skip")
+    import threading
+
+    from django.db import connections
+
+    message = OutboxMessage.objects.create(task_name="core.example")
+    _age(message)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_publisher():  # holds the row lock, as a relay in another process would
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.select_for_update().get(pk=message.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_publisher)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert outbox.relay_pending() == 0
+        assert outbox.publish(message) is False
+    finally:
+        release.set()
+        thread.join(10)
+    assert sent.calls == []
+    assert outbox.relay_pending() == 1

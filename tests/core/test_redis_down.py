@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),  # real commits, so on_commit runs in the request
     pytest.mark.skipif(
-        RedisServer.binary() is None, reason="redis-server is not installed (apt install redis-server)"
+        RedisServer.binary() is None, reason="redis-server is not installed (apt redis-server)"
     ),
 ]
 
