@@ -5,7 +5,7 @@ Run exactly one beat process. Tasks are thin: they take ids and call one service
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
@@ -28,3 +28,12 @@ app.conf.beat_schedule = {
         "options": {"expires": 14 * 60},
     },
 }
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_stale_database_connections(**kwargs) -> None:
+    # A worker outlives database restarts: drop connections that are broken or too old.
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -154,3 +154,42 @@ def expect_error_summary(page):
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     assert summary.get_by_role("link").count() >= 1
+
+
+def test_compliance_findings_and_notifications(page, check_accessibility):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance.services import check_run
+
+    admin = factories.PlatformAdminFactory()
+    TOTP.activate(admin, SECRET)
+    factories.OrganisationFactory(name="Slow Lane Trust", verification_status="pending",
+                                  submitted_at=timezone.now() - timedelta(days=14))
+    check_run(check_id="organisations.verification_overdue")
+    sign_in(page, check_accessibility, admin.email, secret=SECRET)
+    page.wait_for_url(re.compile("/dashboard/"))
+    page.get_by_role("navigation").get_by_role("link", name="Compliance").click()
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile("verification", re.I)).first.click()
+    assert "Slow Lane Trust" in page.content()
+    check_accessibility(page)
+    page.goto("/notifications/")
+    assert "Slow Lane Trust" in page.content()
+    check_accessibility(page)
+
+
+def test_a_person_in_two_organisations_switches_between_them(page, check_accessibility):
+    first = factories.OrganisationFactory(name="Riverside Community Trust")
+    second = factories.OrganisationFactory(name="Northshire Care Mutual")
+    writer = factories.member(first, Role.BID_WRITER, email="jo@example.org")
+    factories.MembershipFactory(user=writer, organisation=second, role=Role.BID_WRITER)
+    sign_in(page, check_accessibility, writer.email)
+    page.goto("/organisations/switch/")
+    check_accessibility(page)
+    page.get_by_label("Northshire Care Mutual").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("You switched organisation.").wait_for()
+    check_accessibility(page)
+    assert "Northshire Care Mutual" in page.locator("main").inner_text()
