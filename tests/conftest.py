@@ -44,3 +44,18 @@ def platform_admin(db):
 @pytest.fixture
 def citizen(db):
     return factories.CitizenFactory()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate-limit counters included).
+
+    On Redis only this run's keys are removed (the key prefix is unique per run), never the
+    whole database, which a developer's broker may share.
+    """
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()

@@ -215,6 +215,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PORTAL_NAME
+# Accept the codes either side of the current 30-second step: clocks drift (RFC 6238 s5.2).
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "accounts.adapters.PortalMfaAdapter"
 
 LANGUAGE_CODE = "en-gb"

@@ -1,6 +1,7 @@
 """Test settings: the real database and Redis when DATABASE_URL/REDIS_URL are set."""
 
 import tempfile
+import uuid
 from pathlib import Path
 
 from .base import *  # noqa: F403
@@ -21,8 +22,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if REDIS_URL:
-    # Each test run gets its own key prefix so runs never read each other's cache entries.
-    CACHES["default"]["KEY_PREFIX"] = "test"
+    # Each test run gets its own key prefix so runs never read each other's cache entries
+    # (rate-limit counters, for one, outlive a run).
+    CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
