@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.html import format_html
 
 from organisations.models import Organisation
 from organisations.workflows import VERIFICATION
@@ -32,7 +33,8 @@ class OrganisationPresenter:
             ("Organisation identifier", o.org_id or "None yet"),
         ]
         rows += [(label, value) for label, value in self._numbers() if value]
-        rows += [("Address", address), ("Website", o.website or "Not given")]
+        rows += [("Address", address), ("Website", o.website or "Not given"),
+                 ("Governing document", self._document_link())]
         if not o.is_authority:
             rows += [
                 ("Size", o.get_size_display()),
@@ -50,6 +52,12 @@ class OrganisationPresenter:
             ("FCA register number", o.fca_number),
             ("Local authority code", o.authority_code),
         )
+
+    def _document_link(self) -> str:
+        if self.document_url is None:
+            return "Not given"
+        return format_html('<a class="govuk-link" href="{}">{}</a>', self.document_url,
+                           self.organisation.governing_document.original_name)
 
     @property
     def can_edit(self) -> bool:

@@ -112,3 +112,28 @@ def test_accepting_an_invitation_through_the_link(client, authority, authority_a
     assert response.status_code == 302
     assert authority.memberships.filter(user__email="new@example.org", role="evaluator").exists()
     assert client.get(reverse("organisations:invitation", args=["nope"])).status_code == 404
+
+
+def test_the_governing_document_is_checked_stored_and_only_shown_to_those_allowed(
+        client, person, platform_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"name": "Doc Trust", "legal_form": "cio", "charity_number": "1180001",
+            "address_line_1": "1 Road", "town": "York", "postcode": "YO1 7HH", "size": "small"}
+    client.force_login(person)
+    fake = SimpleUploadedFile("constitution.pdf", b"<html><script>alert(1)</script></html>")
+    response = client.post(reverse("organisations:register"), {**data, "governing_document": fake})
+    assert "govuk-error-summary" in response.content.decode()
+    pdf = SimpleUploadedFile("constitution.pdf",
+                             b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    client.post(reverse("organisations:register"), {**data, "governing_document": pdf})
+    organisation = Organisation.objects.get(name="Doc Trust")
+    url = reverse("organisations:governing_document", args=[organisation.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/pdf"
+    client.force_login(factories.member(factories.OrganisationFactory(), Role.PROVIDER_ADMIN))
+    assert client.get(url).status_code == 403
+    client.force_login(platform_admin)
+    assert client.get(url).status_code == 200
