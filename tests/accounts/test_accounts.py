@@ -83,3 +83,10 @@ def test_staff_cannot_remove_their_authenticator(commissioner):
 
     totp = Authenticator.objects.get(user=commissioner, type=Authenticator.Type.TOTP)
     assert not get_adapter().can_delete_authenticator(totp)
+
+
+def test_a_citizen_dashboard_explains_panels(client, citizen):
+    client.force_login(citizen)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert "Citizens&#x27; panels" in html or "Citizens' panels" in html
+    assert "Register your organisation" not in html
