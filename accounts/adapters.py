@@ -19,9 +19,6 @@ class PortalAccountAdapter(DefaultAccountAdapter):
                          summary="Created an account")
         return user
 
-    def get_login_redirect_url(self, request):
-        return super().get_login_redirect_url(request)
-
     def format_email_subject(self, subject):
         return f"[{settings.PORTAL_NAME}] {subject}"
 

@@ -1,10 +1,8 @@
 """Menu items and dashboard panels this app contributes."""
 
-from accounts.policy import require_mfa_when
 from core import dashboard, navigation
 from organisations.selectors import (
     current_organisation,
-    is_authority_staff,
     verification_queue,
 )
 
@@ -33,7 +31,6 @@ def _verification_panel(request) -> dict:
 
 
 def register_items() -> None:
-    require_mfa_when(lambda user: is_authority_staff(user=user))
     navigation.register(label="Dashboard", url_name="core:dashboard",
                         visible=lambda r: r.user.is_authenticated, order=10)
     navigation.register(label="Verify organisations", url_name="organisations:verification_queue",
