@@ -14,6 +14,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),
     path("compliance/", include("compliance.urls")),
+    path("social-value/", include("socialvalue.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("commissioning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -304,3 +304,11 @@ COMPLIANCE_VERIFICATION_WAIT_WORKING_DAYS = 5
 def require(name: str, value: object) -> None:
     if not value:
         raise ImproperlyConfigured(f"Set the {name} environment variable (see README.md).")
+
+# Sealed bids: the master key wraps every tender's data key. It lives outside the database
+# (an environment variable, or a secrets manager that sets it); several comma-separated keys
+# allow rotation (the first encrypts). Generate one with:
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+BID_MASTER_KEYS = env_list("BID_MASTER_KEYS")
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-zz9zz9")  # register a real prefix with OCP
+OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", PORTAL_NAME)

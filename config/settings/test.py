@@ -29,3 +29,6 @@ CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic needed
+
+# A fixed key so sealed test/demo bids can be opened; never used in production.
+BID_MASTER_KEYS = ["dGVzdC1vbmx5LW1hc3Rlci1rZXktMDEyMzQ1Njc4OWE="]

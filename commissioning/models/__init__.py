@@ -1,0 +1,45 @@
+"""Commissioning data, one module per stage: pipeline, tenders, bids, evaluation, awards, OCDS."""
+
+from commissioning.models.awards import AssessmentSummary, Award, Contract, ContractKpi
+from commissioning.models.bids import Bid, BidFile, BidReceipt, ConsortiumMember
+from commissioning.models.evaluation import (
+    AwardCriterion,
+    ConflictDeclaration,
+    ModeratedScore,
+    Opening,
+    ScaleDescriptor,
+    Score,
+    TenderEvaluator,
+)
+from commissioning.models.pipeline import (
+    CitizenComment,
+    EngagementEvent,
+    MarketQuestion,
+    MarketResponse,
+    Project,
+)
+from commissioning.models.publication import Release
+from commissioning.models.tenders import (
+    AuthorityProcurementSettings,
+    Clarification,
+    ConflictsAssessment,
+    DeadlineChange,
+    DocumentSlot,
+    Lot,
+    SupplierInterest,
+    Tender,
+    TenderCpv,
+    TenderDocument,
+    TenderKey,
+    TenderQuestion,
+)
+
+__all__ = [
+    "AssessmentSummary", "AuthorityProcurementSettings", "Award", "AwardCriterion", "Bid",
+    "BidFile", "BidReceipt", "CitizenComment", "Clarification", "ConflictDeclaration",
+    "ConflictsAssessment", "ConsortiumMember", "Contract", "ContractKpi", "DeadlineChange",
+    "DocumentSlot", "EngagementEvent", "Lot", "MarketQuestion", "MarketResponse",
+    "ModeratedScore", "Opening", "Project", "Release", "ScaleDescriptor", "Score",
+    "SupplierInterest", "Tender", "TenderCpv", "TenderDocument", "TenderEvaluator", "TenderKey",
+    "TenderQuestion",
+]

@@ -1,0 +1,1 @@
+"""django-rules permissions for awards (imported by commissioning/rules.py)."""

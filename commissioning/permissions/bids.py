@@ -1,0 +1,1 @@
+"""django-rules permissions for bids (imported by commissioning/rules.py)."""

@@ -1,0 +1,1 @@
+"""django-rules permissions for evaluation (imported by commissioning/rules.py)."""

@@ -1,0 +1,1 @@
+"""django-rules permissions for tenders (imported by commissioning/rules.py)."""

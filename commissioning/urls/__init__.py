@@ -1,0 +1,14 @@
+"""Commissioning URLs, one module per screen family (all in the "commissioning" namespace)."""
+
+from commissioning.urls import awards, bids, evaluation, ocds, pipeline, public, tenders
+
+app_name = "commissioning"
+urlpatterns = [
+    *public.urlpatterns,
+    *pipeline.urlpatterns,
+    *tenders.urlpatterns,
+    *bids.urlpatterns,
+    *evaluation.urlpatterns,
+    *awards.urlpatterns,
+    *ocds.urlpatterns,
+]
