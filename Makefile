@@ -49,7 +49,10 @@ lock:
 	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
 
+# Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench).
 benchmark: setup
+	$(BIN)/python -m benchmarks.deadline_surge
+	$(BIN)/python -m benchmarks.tender_list
 	$(BIN)/python benchmarks/audit_verify.py
 
 clean:

@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class CommissioningConfig(AppConfig):
     name = "commissioning"
+
+    def ready(self) -> None:
+        from commissioning import (  # noqa: F401  (rules registers the permissions)
+            bid_panels,
+            navigation,
+            rules,
+            socialvalue_links,
+        )
+
+        navigation.register_items()
+        bid_panels.register()
+        socialvalue_links.register()

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The public OCDS API (no login): release and record packages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from commissioning.views import ocds
+
+urlpatterns = [
+    path("ocds/releases/", ocds.release_list, name="ocds_releases"),
+    path("ocds/releases/<str:release_id>/", ocds.release_detail, name="ocds_release"),
+    path("ocds/records/", ocds.record_list, name="ocds_records"),
+    path("ocds/records/<str:ocid>/", ocds.record_detail, name="ocds_record"),
+]

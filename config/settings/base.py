@@ -241,7 +241,9 @@ MEDIA_URL = "/media/"  # never routed: documents are served by views that check 
 # Uploads: limits enforced by core.documents on the sniffed type, not the file name.
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads stay in memory up to the document limit, so a sealed bid's file is encrypted before
+# it ever touches the disk (no plaintext temporary file).
+FILE_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES
 CLAMAV_ADDRESS = env("CLAMAV_ADDRESS")  # "unix:///run/clamav/clamd.ctl" or "tcp://host:3310"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

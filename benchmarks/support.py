@@ -1,0 +1,185 @@
+"""Shared pieces of the HTTP benchmarks: a throwaway database, gunicorn, a load generator.
+
+Everything runs on this machine: gunicorn and PostgreSQL on loopback, bounded loops that stop by
+themselves. Results are printed as one JSON line and written to benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+
+
+# -- database ---------------------------------------------------------------------------------
+
+
+def database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
+    if not db_name(url).endswith("_bench"):
+        raise SystemExit(f"Refusing to drop {db_name(url)!r}: use a *_bench database.")
+    return url
+
+
+def db_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def _maintenance(url: str):
+    import psycopg
+
+    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
+
+
+def recreate_database(url: str) -> None:
+    drop_database(url)
+    with _maintenance(url) as conn:
+        conn.execute(f'CREATE DATABASE "{db_name(url)}"')
+
+
+def drop_database(url: str) -> None:
+    with _maintenance(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db_name(url)}" WITH (FORCE)')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# -- gunicorn ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_gunicorn(url: str, *, workers: int = 3, threads: int = 4) -> Server:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", str(threads), "--timeout", "120",
+               "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _ = request(port, "GET", "/bench/trivial/")
+            if status == 200:
+                return Server(port, process)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+# -- HTTP -------------------------------------------------------------------------------------
+
+
+def request(port: int, method: str, path: str, *, body: bytes | None = None,
+            headers: dict | None = None, conn: http.client.HTTPConnection | None = None):
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            conn.close()
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies) or [0.0]
+        return {
+            "requests": self.requests, "errors": self.errors,
+            "rps": round(self.requests / self.seconds, 1) if self.seconds else 0,
+            "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1 if len(ordered) > 1 else 0]
+                            * 1000, 1),
+        }
+
+
+def hammer(port: int, path: str, *, concurrency: int, seconds: float) -> LoadResult:
+    """GET `path` from `concurrency` keep-alive clients for `seconds` (bounded)."""
+    result, lock = LoadResult(), threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                status, _ = request(port, "GET", path, conn=conn)
+            except OSError:
+                status, conn = 0, http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            elapsed = time.perf_counter() - started
+            with lock:
+                result.requests += 1
+                result.latencies.append(elapsed)
+                result.errors += status != 200
+        conn.close()
+
+    run_threads(client, concurrency)
+    result.seconds = seconds
+    return result
+
+
+def run_threads(target: Callable[[], None], count: int) -> None:
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def report(name: str, result: dict) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    line = json.dumps({"benchmark": name, "at": stamp, **result})
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}-{stamp}.json").write_text(line + "\n")
+    print(line)

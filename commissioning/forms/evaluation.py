@@ -1,0 +1,135 @@
+"""Forms for the panel, conflict declarations, individual scoring and moderation."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from commissioning.models import AwardCriterion, Tender
+from commissioning.services.evaluation import ScoreEntry
+
+Kind = AwardCriterion.Kind
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class PanelMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label="Person", queryset=None,
+                                  empty_label="Choose a colleague",
+                                  error_messages={"required": "Choose who joins the panel"})
+    is_moderator = forms.BooleanField(label="They moderate the panel's scores", required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name or u.email} ({u.email})"
+
+
+class ConflictForm(forms.Form):
+    has_conflict = forms.ChoiceField(
+        label="Do you have a conflict of interest with any of these organisations?",
+        choices=YES_NO, widget=forms.RadioSelect,
+        help_text="A personal, professional or financial interest, direct or indirect, actual, "
+        "potential or perceived: for example you work, volunteer or are a trustee there, or a "
+        "close relative does.",
+        error_messages={"required": "Say whether you have a conflict of interest"})
+    organisations = forms.ModelMultipleChoiceField(
+        label="Organisations you have a conflict with", queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="You will not see or score their bids.")
+    details = forms.CharField(label="Describe the conflict", required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, bidders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = bidders
+
+    def declaration(self) -> dict:
+        conflict = self.cleaned_data["has_conflict"] == "yes"
+        return {"has_conflict": conflict,
+                "organisations": list(self.cleaned_data["organisations"]) if conflict else [],
+                "details": self.cleaned_data["details"] if conflict else ""}
+
+
+class ScoresForm(forms.Form):
+    """One score (or pass/fail) and one rationale per scored criterion.
+
+    Fields are optional here: saving a draft may leave gaps. The service decides what a
+    submission needs and its errors come back next to the fields.
+    """
+
+    def __init__(self, *args, criteria, initial_scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        initial_scores = initial_scores or {}
+        for criterion in self.criteria:
+            existing = initial_scores.get(criterion.pk)
+            self.fields[f"criterion_{criterion.pk}"] = self._score_field(criterion, existing)
+            self.fields[f"rationale_{criterion.pk}"] = forms.CharField(
+                label=f"Reasons for your score for {criterion.name}", required=False,
+                initial=getattr(existing, "rationale", ""),
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text="Refer to the bid and to the scale descriptors.")
+
+    @staticmethod
+    def _score_field(criterion: AwardCriterion, existing) -> forms.Field:
+        if criterion.kind == Kind.PASS_FAIL:
+            initial = {True: "pass", False: "fail"}.get(getattr(existing, "passed", None))
+            return forms.ChoiceField(label=f"{criterion.name}: pass or fail", required=False,
+                                     choices=[("pass", "Pass"), ("fail", "Fail")],
+                                     widget=forms.RadioSelect, initial=initial)
+        points = [(p.score, f"{p.score}: {p.descriptor}") for p in criterion.scale.all()]
+        return forms.TypedChoiceField(
+            label=f"Score for {criterion.name} (out of {criterion.max_score})", required=False,
+            choices=points or [(i, str(i)) for i in range(criterion.max_score, -1, -1)],
+            coerce=int, empty_value=None, widget=forms.RadioSelect,
+            initial=getattr(existing, "score", None))
+
+    def entries(self) -> dict[int, ScoreEntry]:
+        result = {}
+        for criterion in self.criteria:
+            value = self.cleaned_data.get(f"criterion_{criterion.pk}")
+            rationale = self.cleaned_data.get(f"rationale_{criterion.pk}", "")
+            if criterion.kind == Kind.PASS_FAIL:
+                passed = {"pass": True, "fail": False}.get(value)
+                result[criterion.pk] = ScoreEntry(passed=passed, rationale=rationale)
+            else:
+                result[criterion.pk] = ScoreEntry(score=value, rationale=rationale)
+        return result
+
+    def sections(self) -> list[dict]:
+        return [{"criterion": c, "score": self[f"criterion_{c.pk}"],
+                 "rationale": self[f"rationale_{c.pk}"]} for c in self.criteria]
+
+
+class ModerationForm(ScoresForm):
+    """The consensus score and reason per criterion, pre-filled from an earlier moderation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"].label = (
+                f"Moderated score for {criterion.name}"
+                + ("" if criterion.kind == Kind.PASS_FAIL else f" (out of {criterion.max_score})"))
+            self.fields[f"rationale_{criterion.pk}"].label = (
+                f"Reasons for the moderated score for {criterion.name}")
+            self.fields[f"rationale_{criterion.pk}"].help_text = (
+                "The bidder reads these reasons in their assessment summary.")
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    """The evaluation list: by status, or a reference or title."""
+
+    q = django_filters.CharFilter(label="Reference or title", method="search")
+    status = django_filters.ChoiceFilter(
+        label="Status", empty_label="Any status",
+        choices=[(s, label) for s, label in Tender.Status.choices
+                 if s in ("published", "opened", "evaluation", "awarding", "standstill",
+                          "contracted")])
+
+    class Meta:
+        model = Tender
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))

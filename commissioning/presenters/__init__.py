@@ -1,0 +1,1 @@
+"""Presenters: what commissioning templates show (rows, tags, links, available actions)."""

@@ -1,0 +1,64 @@
+"""Bid receipts: what proves that a bid was received, when, and exactly what it contained.
+
+A receipt holds the server time of the accepted submission (to the microsecond, stored in UTC
+and shown in London time), the SHA-256 of each file's plaintext and the SHA-256 of the whole
+submission. The whole-submission hash is over canonical JSON (sorted keys, no spaces, UTF-8)
+of ``{"content": <the sealed payload>, "files": <file_hashes>}``; anybody holding the bid and
+its files can recompute it, and so can the authority after opening (``submission_digest``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import string
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from commissioning.models import Bid, BidFile, BidReceipt
+from commissioning.sealing import canonical_json
+
+_ALPHABET = string.ascii_uppercase + string.digits
+_REFERENCE_SAFE = re.compile(r"[^A-Z0-9-]+")
+
+
+def receipt_number(bid: Bid) -> str:
+    """'RCPT-<tender reference>-<6 random characters>', unique (checked by the caller)."""
+    reference = _REFERENCE_SAFE.sub("-", bid.tender.reference.upper()).strip("-")[:24]
+    suffix = "".join(secrets.choice(_ALPHABET) for _ in range(6))
+    return f"RCPT-{reference or bid.tender_id}-{suffix}"
+
+
+def file_hashes(files: list[BidFile]) -> list[dict[str, Any]]:
+    """One entry per file, in a stable order: slot, file name, size and SHA-256 of plaintext."""
+    entries = [
+        {
+            "slot": bid_file.slot.name if bid_file.slot_id else "",
+            "name": bid_file.document.original_name,
+            "size": bid_file.document.size,
+            "sha256": bid_file.document.sha256,
+        }
+        for bid_file in files
+    ]
+    return sorted(entries, key=lambda e: (e["slot"], e["name"], e["sha256"]))
+
+
+def submission_digest(payload: dict[str, Any], hashes: list[dict[str, Any]]) -> str:
+    """SHA-256 of the canonical JSON of the plaintext payload and the file hashes."""
+    return hashlib.sha256(canonical_json({"content": payload, "files": hashes})).hexdigest()
+
+
+def receipt_text(receipt: BidReceipt) -> str:
+    """The receipt as plain text: downloaded and emailed (no bid content, only hashes)."""
+    bid = receipt.bid
+    return render_to_string("commissioning/bids/receipt.txt", {
+        "receipt": receipt, "bid": bid, "tender": bid.tender,
+        "received_local": timezone.localtime(receipt.received_at),
+    })
+
+
+def receipt_filename(receipt: BidReceipt) -> str:
+    return f"{receipt.number}.txt"

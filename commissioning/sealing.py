@@ -1,0 +1,138 @@
+"""Sealed bids: envelope encryption with one data key per tender.
+
+Each tender gets a random Fernet data key the first time something is sealed for it. The data
+key is stored only wrapped (encrypted) by the master keys in ``settings.BID_MASTER_KEYS``,
+which live outside the database (an environment secret or a KMS). A database dump, a backup or
+the media directory therefore hold ciphertext only: no answers, prices, commitments or files.
+
+Master key rotation: put the new key FIRST in ``BID_MASTER_KEYS`` and keep the old ones after
+it. ``MultiFernet`` encrypts with the first key and decrypts with any of them, so unwrapping
+keeps working; ``tender_key_rewrap`` re-wraps stored keys with the new master key, after which
+the old one can be removed.
+
+The sealed content payload (``Bid.sealed_content``), the contract other parts of the portal
+rely on (evaluation, awards, social value)::
+
+    {
+      "answers": {"<TenderQuestion.pk>": "text", ...},
+      "price": {"total": "1234.50",
+                "breakdown": [{"item": "Staff", "amount": "1000.00"}, ...]},
+      "social_value": [
+        {"plan_measure_id": 12, "quantity": "2.00", "delivery_plan": "...",
+         "owner_name": "...", "milestones": "...", "method_statement": "...",
+         "is_local": true, "is_core_deliverable": false,
+         "deadweight": "0", "attribution": "100"}, ...
+      ],
+      "declarations": {"accurate": true, "no_collusion": true}
+    }
+
+Money and quantities are strings holding Decimals (never floats). A draft may be incomplete
+(keys missing, an answer over its word limit); a SUBMITTED bid's payload passed every check in
+``bid_submit``. Read it after opening through ``commissioning.selectors.bids.bid_content``,
+which checks permission and audits the access: never call ``unseal`` from a view.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from commissioning.models import Tender, TenderKey
+
+EMPTY_PAYLOAD: dict[str, Any] = {
+    "answers": {}, "price": {}, "social_value": [], "declarations": {},
+}
+
+
+class SealError(Exception):
+    """Sealed data could not be opened: wrong key, tampered bytes or a missing master key."""
+
+
+def master() -> MultiFernet:
+    """The key-encryption keys: the first wraps, any of them unwraps."""
+    keys = [key for key in getattr(settings, "BID_MASTER_KEYS", []) if key]
+    if not keys:
+        raise ImproperlyConfigured("Set BID_MASTER_KEYS: sealed bids cannot be stored without it.")
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+@transaction.atomic
+def tender_key(tender: Tender) -> Fernet:
+    """The tender's data key, created on first use.
+
+    The tender row is locked first, so two requests sealing the first bid of a tender at the
+    same moment create one key, not two (the second waits, then finds the first's key).
+    """
+    key = TenderKey.objects.filter(tender_id=tender.pk).first()
+    if key is None:
+        Tender.objects.select_for_update().filter(pk=tender.pk).first()
+        key = TenderKey.objects.filter(tender_id=tender.pk).first()
+        if key is None:
+            wrapped = master().encrypt(Fernet.generate_key())
+            key = TenderKey.objects.create(tender_id=tender.pk, wrapped_key=wrapped)
+    return _unwrap(key)
+
+
+def _unwrap(key: TenderKey) -> Fernet:
+    try:
+        return Fernet(master().decrypt(bytes(key.wrapped_key)))
+    except InvalidToken as exc:
+        raise SealError(
+            "The tender's key cannot be unwrapped with the configured BID_MASTER_KEYS."
+        ) from exc
+
+
+@transaction.atomic
+def tender_key_rewrap(tender: Tender) -> bool:
+    """Re-wrap the tender's data key with the first master key; True if a key was re-wrapped."""
+    key = TenderKey.objects.select_for_update().filter(tender_id=tender.pk).first()
+    if key is None:
+        return False
+    key.wrapped_key = master().rotate(bytes(key.wrapped_key))
+    key.save(update_fields=["wrapped_key"])
+    return True
+
+
+def canonical_json(value: Any) -> bytes:
+    """Deterministic JSON bytes: sorted keys, no spaces, UTF-8 (used for hashes too)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def seal(*, tender: Tender, payload: dict[str, Any]) -> bytes:
+    """Encrypt a bid payload with the tender's data key."""
+    return tender_key(tender).encrypt(canonical_json(payload))
+
+
+def unseal(*, tender: Tender, blob: bytes) -> dict[str, Any]:
+    """Decrypt a payload sealed for this tender; an empty blob is an empty draft."""
+    if not blob:
+        return json.loads(json.dumps(EMPTY_PAYLOAD))
+    try:
+        return json.loads(tender_key(tender).decrypt(bytes(blob)))
+    except InvalidToken as exc:
+        raise SealError("The sealed bid could not be opened with this tender's key.") from exc
+
+
+def sealer(tender: Tender) -> Callable[[bytes], bytes]:
+    """bytes -> ciphertext, for ``core.documents.document_store(encrypt=...)``."""
+    key = tender_key(tender)
+    return key.encrypt
+
+
+def unsealer(tender: Tender) -> Callable[[bytes], bytes]:
+    """ciphertext -> bytes, for ``core.documents.document_response(decrypt=...)``."""
+    key = tender_key(tender)
+
+    def decrypt(blob: bytes) -> bytes:
+        try:
+            return key.decrypt(blob)
+        except InvalidToken as exc:
+            raise SealError("The sealed file could not be opened with this tender's key.") from exc
+
+    return decrypt

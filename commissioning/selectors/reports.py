@@ -1,0 +1,210 @@
+"""Aggregates of commissioning data for the reports app, computed in the database.
+
+Every function takes a ``ReportScope`` (which authorities, which dates) that the caller has
+already checked the user may see. Only counts and award values leave this module: never the
+content of a bid. Bids are counted only for tenders whose deadline has passed (sealed until
+then), and only submitted ones. A supplier is an SME when its size is not "large", and a
+public service mutual when its legal form says so; a bid or award counts by its lead bidder.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+
+from commissioning.models import Award, Bid, Tender
+from core.calendar import start_of_day
+from organisations.models import Organisation
+
+LARGE = Organisation.Size.LARGE
+MUTUAL = Organisation.LegalForm.MUTUAL
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """``authority_ids`` None means every authority; dates are inclusive, in London."""
+
+    authority_ids: list[int] | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def authorities(self, queryset: QuerySet, path: str) -> QuerySet:
+        if self.authority_ids is None:
+            return queryset
+        return queryset.filter(**{f"{path}__in": self.authority_ids})
+
+    def dated(self, queryset: QuerySet, field: str) -> QuerySet:
+        if self.start:
+            queryset = queryset.filter(**{f"{field}__gte": start_of_day(self.start)})
+        if self.end:
+            end = start_of_day(self.end + datetime.timedelta(days=1))
+            queryset = queryset.filter(**{f"{field}__lt": end})
+        return queryset
+
+
+class DaysBetween(Func):
+    """(end - start) in days, as a float, on PostgreSQL and SQLite."""
+
+    output_field = FloatField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, conn, **extra):
+        return self.as_sqlite(compiler, conn, **extra)
+
+    def as_sqlite(self, compiler, conn, **extra):
+        return super().as_sql(compiler, conn,
+                              template="(julianday(%(expressions)s))",
+                              arg_joiner=") - julianday(", **extra)
+
+    def as_postgresql(self, compiler, conn, **extra):
+        return super().as_sql(compiler, conn,
+                              template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+                              arg_joiner=" - ", **extra)
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median; other databases compute it from one query instead."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    output_field = FloatField()
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def pipeline_by_status(*, scope: ReportScope) -> list[dict]:
+    """Tenders created in the period, by status and procedure: count and estimated value.
+
+    Rows: status, status_label, procedure, procedure_label, count, value (ex VAT).
+    """
+    tenders = scope.dated(scope.authorities(Tender.objects.all(), "authority"), "created_at")
+    rows = list(tenders.order_by().values("status", "procedure").annotate(
+        count=Count("pk"), value=Sum("estimated_value_ex_vat")))
+    order = {status: index for index, status in enumerate(Tender.Status.values)}
+    statuses, procedures = dict(Tender.Status.choices), dict(Tender.Procedure.choices)
+    for row in rows:
+        row["status_label"] = statuses[row["status"]]
+        row["procedure_label"] = procedures.get(row["procedure"], row["procedure"])
+    return sorted(rows, key=lambda row: (order[row["status"]], row["procedure"]))
+
+
+def bids_per_tender(*, scope: ReportScope, now: datetime.datetime | None = None) -> QuerySet:
+    """Tenders whose deadline (in the period) has passed, with counts of submitted bids."""
+    now = now or timezone.now()
+    submitted = Q(bids__status=Bid.Status.SUBMITTED)
+    tenders = scope.authorities(Tender.objects.exclude(status=Tender.Status.DRAFT), "authority")
+    return (
+        scope.dated(tenders.filter(deadline__lte=now), "deadline")
+        .annotate(
+            bid_count=Count("bids", filter=submitted),
+            sme_bids=Count("bids", filter=submitted & ~Q(bids__organisation__size=LARGE)),
+            vcse_bids=Count("bids", filter=submitted & Q(bids__organisation__is_vcse=True)),
+        )
+        .values("pk", "reference", "title", "deadline", "authority__name", "bid_count",
+                "sme_bids", "vcse_bids")
+        .order_by("-deadline", "-pk")
+    )
+
+
+def supplier_groups(prefix: str = "") -> dict[str, Q]:
+    """The supplier groups the shares report counts, as conditions on ``<prefix>organisation``."""
+    organisation = f"{prefix}organisation"
+    return {
+        "sme": ~Q(**{f"{organisation}__size": LARGE}),
+        "vcse": Q(**{f"{organisation}__is_vcse": True}),
+        "mutual": Q(**{f"{organisation}__legal_form": MUTUAL}),
+    }
+
+
+def supplier_shares(*, scope: ReportScope, now: datetime.datetime | None = None) -> list[dict]:
+    """Per authority: bids (count) and awards (count, value) overall and by supplier group.
+
+    Rows: authority_id, authority, bids, bids_<group>, awards, awards_<group>, award_value,
+    award_value_<group>, for the groups of ``supplier_groups``; a key is missing when the
+    authority had no bids (or no awards) in the scope.
+
+    Bids are dated by submission, awards by their award notice; cancelled awards and awards
+    without a published notice are left out.
+    """
+    now = now or timezone.now()
+    bids = scope.dated(scope.authorities(
+        Bid.objects.filter(status=Bid.Status.SUBMITTED, tender__deadline__lte=now),
+        "tender__authority"), "submitted_at")
+    bid_counts = {f"bids_{group}": Count("pk", filter=condition)
+                  for group, condition in supplier_groups().items()}
+    bid_rows = bids.order_by().values(authority_id=F("tender__authority_id"),
+                                      authority=F("tender__authority__name")).annotate(
+        bids=Count("pk"), **bid_counts)
+    awards = scope.dated(scope.authorities(_published_awards(), "tender__authority"),
+                         "notice_published_at")
+    award_sums = {}
+    for group, condition in supplier_groups("bid__").items():
+        award_sums[f"awards_{group}"] = Count("pk", filter=condition)
+        award_sums[f"award_value_{group}"] = Sum("value", filter=condition)
+    award_rows = awards.order_by().values(authority_id=F("tender__authority_id"),
+                                          authority=F("tender__authority__name")).annotate(
+        awards=Count("pk"), award_value=Sum("value"), **award_sums)
+    merged: dict[int, dict] = defaultdict(dict)
+    for row in [*bid_rows, *award_rows]:
+        merged[row["authority_id"]].update(row)
+    return sorted(merged.values(), key=lambda row: (row["authority"], row["authority_id"]))
+
+
+def _published_awards() -> QuerySet:
+    return Award.objects.filter(notice_published_at__isnull=False,
+                                tender__published_at__isnull=False).exclude(
+        status=Award.Status.CANCELLED)
+
+
+def time_to_award(*, scope: ReportScope) -> dict:
+    """Days from tender publication to award notice: per authority and overall.
+
+    Returns ``{"authorities": [{authority_id, authority, awards, mean_days, median_days}],
+    "overall": {awards, mean_days, median_days}}``, awards dated by their notice.
+    """
+    awards = scope.dated(scope.authorities(_published_awards(), "tender__authority"),
+                         "notice_published_at").annotate(
+        days=DaysBetween(F("notice_published_at"), F("tender__published_at"))).order_by()
+    grouped = awards.values(authority_id=F("tender__authority_id"),
+                            authority=F("tender__authority__name"))
+    if connection.vendor == "postgresql":
+        rows = list(grouped.annotate(awards=Count("pk"), mean_days=Avg("days"),
+                                     median_days=Median("days")))
+        overall = awards.aggregate(awards=Count("pk"), mean_days=Avg("days"),
+                                   median_days=Median("days"))
+    else:
+        rows, overall = _medians_in_python(list(awards.values_list(
+            "tender__authority_id", "tender__authority__name", "days")))
+    rows.sort(key=lambda row: (row["authority"], row["authority_id"]))
+    return {"authorities": rows, "overall": overall}
+
+
+def _summary(days: list[float]) -> dict:
+    return {"awards": len(days), "mean_days": statistics.fmean(days) if days else None,
+            "median_days": statistics.median(days) if days else None}
+
+
+def _medians_in_python(values: list[tuple[int, str, float]]) -> tuple[list[dict], dict]:
+    by_authority: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for authority_id, name, days in values:
+        by_authority[(authority_id, name)].append(days)
+    rows = [{"authority_id": pk, "authority": name, **_summary(days)}
+            for (pk, name), days in by_authority.items()]
+    return rows, _summary([days for _pk, _name, days in values])

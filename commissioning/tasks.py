@@ -1,0 +1,23 @@
+"""Background tasks of the commissioning app. Thin: they take ids and call one service.
+
+Services enqueue these with `core.outbox.enqueue("commissioning.<name>", *ids)`.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="commissioning.release_publish", ignore_result=True)
+def release_publish(tender_id: int, tags: list[str]) -> None:
+    """Store an OCDS release for a tender as it is now (for events raised outside a request)."""
+    from commissioning.models import Tender
+    from commissioning.services.publication import release_publish as publish
+
+    tender = Tender.objects.filter(pk=tender_id).first()
+    if tender is not None:
+        publish(tender=tender, tags=tags)
+
+
+# Tasks defined beside the code they serve, imported here so Celery's autodiscovery finds them.
+from commissioning.bid_tasks import send_bid_receipt  # noqa: E402,F401

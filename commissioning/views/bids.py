@@ -1,0 +1,315 @@
+"""Bid pages: Your bids, the bid task list and its parts, submission, receipts, incidents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from commissioning import receipts
+from commissioning.forms import bids as forms
+from commissioning.selectors import bids as selectors
+from commissioning.services import bids as services
+from commissioning.services.bids import checks
+from core.forms.errors import attach_errors
+from organisations.selectors import current_organisation
+
+EDIT = "commissioning.change_bid"
+
+
+def _post(request):
+    """The POST data on a POST (even when empty, so the form is bound), otherwise None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _saved(request, result, form=None, field=None) -> bool:
+    """Tell the user the draft was saved; True when they can move on."""
+    if result.late is not None:
+        (attach_errors(form, result.late, default_field=field) if form is not None
+         else messages.error(request, " ".join(result.late.messages)))
+        return False
+    messages.success(request, "Your draft was saved.")
+    return True
+
+
+@login_required
+def bid_list(request):
+    organisation = current_organisation(request)
+    filterset = forms.BidFilter(request.GET or None, queryset=selectors.bids_for_organisation(
+        user=request.user, organisation=organisation))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "commissioning/bids/list.html",
+                  {"filter": filterset, "page_obj": page, "organisation": organisation})
+
+
+@login_required
+def bid_start(request, tender_pk: int):
+    tender = selectors.tender_for_bidding(pk=tender_pk)
+    form = forms.BidStartForm(_post(request), tender=tender)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bid = services.bid_start(tender=tender, organisation=current_organisation(request),
+                                     actor=request.user, lot=form.cleaned_data.get("lot"))
+        except ValidationError as error:
+            attach_errors(form, error, default_field="lot")
+        else:
+            return redirect("commissioning:bid_detail", pk=bid.pk)
+    return render(request, "commissioning/bids/start.html", {"tender": tender, "form": form})
+
+
+@login_required
+def bid_detail(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk)
+    overview = selectors.bid_overview(bid=bid, user=request.user)
+    return render(request, "commissioning/bids/detail.html",
+                  {"bid": bid, "overview": overview, "tender": bid.tender,
+                   "can_edit": request.user.has_perm(EDIT, bid)})
+
+
+@login_required
+def bid_answer(request, pk: int, question_pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    question = get_object_or_404(bid.tender.questions, pk=question_pk)
+    overview = selectors.bid_overview(bid=bid, user=request.user)
+    form = forms.AnswerForm(_post(request), initial={"answer": overview.answer(question)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.bid_answer_save(bid=bid, question=question, actor=request.user,
+                                              text=form.cleaned_data["answer"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="answer")
+        else:
+            problem = checks.answer_problem(question, form.cleaned_data["answer"])
+            if _saved(request, result, form, "answer") and not _too_long(form, problem):
+                return redirect("commissioning:bid_detail", pk=bid.pk)
+    return render(request, "commissioning/bids/answer.html",
+                  {"bid": bid, "question": question, "form": form})
+
+
+def _too_long(form, problem: str | None) -> bool:
+    if problem and "words or fewer" in problem:
+        form.add_error("answer", f"We saved your answer. {problem}.")
+        return True
+    return False
+
+
+@login_required
+def bid_price(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    price = selectors.bid_overview(bid=bid, user=request.user).payload.get("price") or {}
+    form = forms.PriceForm(_post(request), initial={"total": price.get("total")},
+                           adding_line="add_line" in request.POST)
+    lines = forms.PriceLineFormSet(_post(request), prefix="line",
+                                   initial=forms.price_lines(price, request.GET))
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        breakdown = [line for f in lines if (line := f.line())]
+        try:
+            result = services.bid_price_save(bid=bid, total=form.cleaned_data["total"],
+                                             breakdown=breakdown, actor=request.user)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="total")
+        else:
+            if "add_line" in request.POST:
+                return redirect(reverse("commissioning:bid_price", args=[bid.pk]) + "?add_line=1")
+            problem = checks.price_problem(result.payload["price"])
+            if problem:
+                form.add_error("total", f"We saved your price. {problem}.")
+            elif _saved(request, result, form, "total"):
+                return redirect("commissioning:bid_detail", pk=bid.pk)
+    return render(request, "commissioning/bids/price.html",
+                  {"bid": bid, "form": form, "lines": lines,
+                   "line_errors": forms.formset_errors(lines)})
+
+
+@login_required
+def bid_social_value(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    plan = bid.tender.social_value_plan
+    if plan is None:
+        return redirect("commissioning:bid_detail", pk=bid.pk)
+    saved = selectors.bid_overview(bid=bid, user=request.user).payload.get("social_value") or []
+    blocks = forms.commitment_forms(_post(request), plan=plan, saved=saved)
+    issues = []
+    if request.method == "POST" and all(block.is_valid() for block in blocks):
+        result = services.bid_social_value_save(
+            bid=bid, entries=[e for block in blocks if (e := block.entry())], actor=request.user)
+        issues = forms.attach_issues(blocks, result.issues)
+        if not [i for i in result.issues if i.severity == "error"] and _saved(request, result):
+            return redirect("commissioning:bid_detail", pk=bid.pk)
+    return render(request, "commissioning/bids/social_value.html",
+                  {"bid": bid, "plan": plan, "blocks": blocks, "warnings": issues,
+                   "errors": forms.commitment_errors(blocks)})
+
+
+@login_required
+def bid_consortium(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    search = forms.ConsortiumSearchForm(request.GET or None)
+    found = selectors.provider_search(query=request.GET.get("q", ""), exclude=[
+        bid.organisation_id, *bid.members.values_list("organisation_id", flat=True)])
+    form = forms.ConsortiumMemberForm(_post(request), organisations=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_consortium_member_add(bid=bid, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="organisation")
+        else:
+            messages.success(request, f"{form.cleaned_data['organisation']} was added.")
+            return redirect("commissioning:bid_consortium", pk=bid.pk)
+    return render(request, "commissioning/bids/consortium.html", {
+        "bid": bid, "search": search, "form": form, "found": found,
+        "members": bid.members.select_related("organisation")})
+
+
+@login_required
+@require_POST
+def bid_consortium_remove(request, pk: int, member_pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    member = get_object_or_404(bid.members.select_related("organisation"), pk=member_pk)
+    try:
+        services.bid_consortium_member_remove(member=member, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{member.organisation.name} was removed.")
+    return redirect("commissioning:bid_consortium", pk=bid.pk)
+
+
+@login_required
+def bid_documents(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    slot_pk = request.POST.get("slot") or None
+    slot = get_object_or_404(bid.tender.document_slots, pk=slot_pk) if slot_pk else None
+    form = forms.BidFileForm(_post(request), request.FILES or None,
+                             prefix=f"slot{slot_pk or 'other'}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            bid_file = services.bid_file_add(bid=bid, slot=slot, actor=request.user,
+                                             uploaded_file=form.cleaned_data["file"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="file")
+        else:
+            messages.success(request, f"{bid_file.document.original_name} was uploaded.")
+            return redirect("commissioning:bid_documents", pk=bid.pk)
+    overview = selectors.bid_overview(bid=bid, user=request.user)
+    return render(request, "commissioning/bids/documents.html", {
+        "bid": bid, "overview": overview, "failed_form": form if form.errors else None,
+        "sections": forms.upload_sections(overview.slots, overview.files,
+                                          failed=form if form.errors else None,
+                                          failed_key=str(slot_pk or "other"))})
+
+
+@login_required
+def bid_file_download(request, pk: int, file_pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk)
+    bid_file = selectors.bid_file_get_for_user(user=request.user, bid=bid, pk=file_pk)
+    return selectors.bid_file_response(bid_file=bid_file, user=request.user)
+
+
+@login_required
+@require_POST
+def bid_file_remove(request, pk: int, file_pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    bid_file = selectors.bid_file_get_for_user(user=request.user, bid=bid, pk=file_pk)
+    try:
+        services.bid_file_remove(bid_file=bid_file, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{bid_file.document.original_name} was removed.")
+    return redirect("commissioning:bid_documents", pk=bid.pk)
+
+
+@login_required
+def bid_submit(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    form = forms.DeclarationsForm(_post(request))
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = services.bid_submit(bid=bid, actor=request.user,
+                                          declarations=form.declarations())
+        except services.BidIncomplete as error:
+            problems = forms.problem_links(bid, error.problems)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect("commissioning:bid_receipt", pk=bid.pk, receipt_pk=receipt.pk)
+    overview = selectors.bid_overview(bid=bid, user=request.user)
+    if request.method == "GET":
+        form = forms.DeclarationsForm(initial=overview.payload.get("declarations") or {})
+    return render(request, "commissioning/bids/submit.html",
+                  {"bid": bid, "overview": overview, "form": form, "problems": problems})
+
+
+@login_required
+def bid_withdraw(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    form = forms.WithdrawForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_withdraw(bid=bid, actor=request.user)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="confirm")
+        else:
+            messages.success(request, "Your bid was withdrawn. Submit it again before the "
+                             "deadline if you still want it to be considered.")
+            return redirect("commissioning:bid_detail", pk=bid.pk)
+    return render(request, "commissioning/bids/withdraw.html", {"bid": bid, "form": form})
+
+
+@login_required
+def bid_receipt(request, pk: int, receipt_pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk)
+    receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
+    return render(request, "commissioning/bids/receipt.html",
+                  {"bid": bid, "receipt": receipt, "tender": bid.tender})
+
+
+@login_required
+def bid_receipt_download(request, pk: int, receipt_pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk)
+    receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
+    response = HttpResponse(receipts.receipt_text(receipt),
+                            content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{receipts.receipt_filename(receipt)}"')
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def tender_incident(request, tender_pk: int):
+    tender = selectors.incident_tender_get(user=request.user, pk=tender_pk)
+    form = forms.IncidentForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tender_incident_record(tender=tender, new_deadline=form.new_deadline(),
+                                            reason=form.cleaned_data["reason"],
+                                            actor=request.user)
+        except ValidationError as error:
+            attach_errors(form, _incident_fields(error), default_field="new_date")
+        else:
+            messages.success(request, "The deadline was extended and suppliers were told.")
+            return redirect("commissioning:incident_tenders")
+    return render(request, "commissioning/bids/incident.html", {"tender": tender, "form": form})
+
+
+def _incident_fields(error: ValidationError) -> ValidationError:
+    if hasattr(error, "error_dict") and "new_deadline" in error.error_dict:
+        error.error_dict["new_date"] = error.error_dict.pop("new_deadline")
+    return error
+
+
+@login_required
+def incident_tenders(request):
+    if not request.user.has_perm("commissioning.record_incident"):
+        raise PermissionDenied
+    tenders = selectors.incident_tenders(user=request.user)
+    page = Paginator(tenders, 25).get_page(request.GET.get("page"))
+    return render(request, "commissioning/bids/incident_tenders.html", {"page_obj": page})

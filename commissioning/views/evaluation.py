@@ -1,0 +1,176 @@
+"""Opening, the panel, conflict declarations, scoring, moderation and the ranking."""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from commissioning.forms.evaluation import (
+    ConflictForm,
+    EvaluationFilter,
+    ModerationForm,
+    PanelMemberForm,
+    ScoresForm,
+)
+from commissioning.selectors import evaluation as selectors
+from commissioning.selectors.bids import bid_content
+from commissioning.services import evaluation as services
+from commissioning.services import opening as opening_services
+from commissioning.views.common import paginate
+from core.forms.errors import attach_errors
+
+
+def _flash_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def opening(request, pk: int):
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.open_bids")
+    if request.method == "POST":
+        action = (opening_services.opening_confirm if request.POST.get("action") == "confirm"
+                  else opening_services.opening_request)
+        try:
+            action(tender=tender, actor=request.user)
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, "Bids opened." if action is opening_services.
+                             opening_confirm else "Opening requested: a colleague must confirm.")
+        return redirect("commissioning:opening", pk=pk)
+    return render(request, "commissioning/evaluation/opening.html",
+                  selectors.opening_context(tender=tender, user=request.user))
+
+
+@login_required
+def panel(request, pk: int):
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.manage_panel")
+    form = PanelMemberForm(request.POST or None, candidates=selectors.panel_candidates(tender))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluator_add(tender=tender, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="user")
+        else:
+            messages.success(request, f"{form.cleaned_data['user']} added to the panel.")
+            return redirect("commissioning:panel", pk=pk)
+    return render(request, "commissioning/evaluation/panel.html", {
+        "tender": tender, "form": form, "members": selectors.panel_members(tender)})
+
+
+@login_required
+@require_POST
+def panel_remove(request, pk: int, member_pk: int):
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.manage_panel")
+    member = selectors.panel_member_get(tender=tender, pk=member_pk)
+    try:
+        services.evaluator_remove(member=member, actor=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, f"{member.user} removed from the panel.")
+    return redirect("commissioning:panel", pk=pk)
+
+
+@login_required
+@require_POST
+def evaluation_start(request, pk: int):
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.manage_panel")
+    try:
+        opening_services.evaluation_start(tender=tender, actor=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+        return redirect("commissioning:panel", pk=pk)
+    messages.success(request, "Evaluation started: the panel has been told.")
+    return redirect("commissioning:evaluation", pk=pk)
+
+
+@login_required
+def evaluation_list(request):
+    filterset = EvaluationFilter(request.GET or None,
+                                 queryset=selectors.tenders_for_evaluation(user=request.user))
+    return render(request, "commissioning/evaluation/list.html", {
+        "filter": filterset, "page": paginate(request, filterset.qs)})
+
+
+@login_required
+def evaluation(request, pk: int):
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.view_evaluation")
+    return render(request, "commissioning/evaluation/overview.html",
+                  selectors.evaluation_context(tender=tender, user=request.user))
+
+
+@login_required
+def conflicts(request, pk: int):
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.view_evaluation")
+    form = ConflictForm(request.POST or None, bidders=selectors.bidders_of(tender))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflict_declare(tender=tender, actor=request.user, **form.declaration())
+        except ValidationError as error:
+            attach_errors(form, error, default_field="has_conflict")
+        else:
+            messages.success(request, "Declaration recorded.")
+            return redirect("commissioning:evaluation", pk=pk)
+    return render(request, "commissioning/evaluation/conflicts.html", {
+        "tender": tender, "form": form,
+        "previous": selectors.latest_declaration(request.user, tender)})
+
+
+@login_required
+def bid_evaluate(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm="commissioning.score_bid")
+    if selectors.has_submitted(bid=bid, user=request.user):
+        return redirect("commissioning:bid_scores", pk=pk)
+    criteria = selectors.scored_criteria(bid.tender)
+    form = ScoresForm(request.POST or None, criteria=criteria,
+                      initial_scores=selectors.my_scores(bid=bid, user=request.user))
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.scores_save(bid=bid, actor=request.user, entries=form.entries(),
+                                 submit=submit)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, "Scores submitted." if submit else "Draft scores saved.")
+            return redirect("commissioning:bid_scores" if submit else "commissioning:bid_evaluate",
+                            pk=pk)
+    return render(request, "commissioning/evaluation/bid.html", selectors.bid_page_context(
+        bid=bid, form=form, content=bid_content(bid=bid, user=request.user)))
+
+
+@login_required
+def bid_scores(request, pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk,
+                                     perm="commissioning.view_bid_scores")
+    can_moderate = rules.has_perm("commissioning.moderate_bid", request.user, bid)
+    form = ModerationForm(request.POST or None, criteria=selectors.scored_criteria(bid.tender),
+                          initial_scores=selectors.moderated_scores(bid)) if can_moderate else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.moderation_save(bid=bid, actor=request.user, entries=form.entries())
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, "Moderated scores saved.")
+            return redirect("commissioning:evaluation", pk=bid.tender_id)
+    return render(request, "commissioning/evaluation/scores.html",
+                  selectors.scores_page_context(bid=bid, user=request.user, form=form))
+
+
+@login_required
+def ranking(request, pk: int):
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.view_ranking")
+    return render(request, "commissioning/evaluation/ranking.html", {
+        "tender": tender, "rankings": selectors.rankings_by_lot(tender)})

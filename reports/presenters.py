@@ -1,0 +1,203 @@
+"""The reports: what each shows, as columns and rows for a GOV.UK table and a CSV file.
+
+A column's ``kind`` says how to show a value: as text, a count, pounds, a percentage, days or a
+date. The web page formats for people (``£1,234.50``, ``12.5%``); the CSV keeps plain numbers
+(``1234.50``, ``12.5``) so spreadsheets can sum them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404
+
+from commissioning.selectors import reports as data
+from core.calendar import local_date
+from core.money import format_gbp
+
+PAGE_SIZE = 25
+GROUP_LABELS = {"all": "All suppliers", "sme": "SMEs", "vcse": "VCSEs",
+                "mutual": "Public service mutuals"}
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    key: str
+    kind: str = "text"  # text | count | money | percent | days | date
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in {"text", "date"}
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[Column]
+    rows: list[dict]
+    page: Page | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str
+    summary: str
+    build: Callable[..., Table]
+
+
+def percent(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def days(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _pipeline(*, scope, page=None, everything=False) -> Table:
+    rows = data.pipeline_by_status(scope=scope)
+    shown = [{"status": row["status_label"], "procedure": row["procedure_label"],
+              "count": row["count"], "value": row["value"]} for row in rows]
+    if shown:
+        shown.append({"status": "Total", "procedure": "", "header": True,
+                      "count": sum(row["count"] for row in rows),
+                      "value": sum((row["value"] or 0 for row in rows), Decimal(0))})
+    return Table(
+        caption="Tenders by status and procedure", rows=shown,
+        columns=[Column("Status", "status"), Column("Procedure", "procedure"),
+                 Column("Tenders", "count", "count"),
+                 Column("Estimated value excluding VAT", "value", "money")],
+        notes=["Tenders are counted by the date they were created, drafts included."])
+
+
+def _bids(*, scope, page=None, everything=False) -> Table:
+    queryset = data.bids_per_tender(scope=scope)
+    page_obj = None
+    if everything:
+        rows = list(queryset.iterator(chunk_size=2000))
+    else:
+        page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
+        rows = list(page_obj.object_list)
+    return Table(
+        caption="Bids received per tender", rows=rows, page=page_obj,
+        columns=[Column("Reference", "reference"), Column("Tender", "title"),
+                 Column("Authority", "authority__name"), Column("Deadline", "deadline", "date"),
+                 Column("Bids", "bid_count", "count"), Column("From SMEs", "sme_bids", "count"),
+                 Column("From VCSEs", "vcse_bids", "count")],
+        notes=["Only tenders whose deadline has passed, by deadline date. Only submitted bids "
+               "are counted; withdrawn and unfinished bids are not."])
+
+
+def _shares(*, scope, page=None, everything=False) -> Table:
+    rows = []
+    for row in data.supplier_shares(scope=scope):
+        bids, awards, value = row.get("bids", 0), row.get("awards", 0), row.get("award_value")
+        for group, label in GROUP_LABELS.items():
+            suffix = "" if group == "all" else f"_{group}"
+            group_value = row.get(f"award_value{suffix}")
+            rows.append({
+                "authority": row["authority"], "group": label,
+                "bids": row.get(f"bids{suffix}", 0), "bid_share": percent(
+                    row.get(f"bids{suffix}", 0), bids),
+                "awards": row.get(f"awards{suffix}", 0), "award_share": percent(
+                    row.get(f"awards{suffix}", 0), awards),
+                "value": group_value or Decimal(0), "value_share": percent(group_value, value),
+            })
+    return Table(
+        caption="Bids and awards by type of supplier", rows=rows,
+        columns=[Column("Authority", "authority"), Column("Supplier type", "group"),
+                 Column("Bids", "bids", "count"), Column("Share of bids", "bid_share", "percent"),
+                 Column("Awards", "awards", "count"),
+                 Column("Share of awards", "award_share", "percent"),
+                 Column("Value of awards", "value", "money"),
+                 Column("Share of award value", "value_share", "percent")],
+        notes=["Bids are counted by submission date once the tender's deadline has passed; "
+               "awards by the date their award notice was published. A bid or award counts "
+               "by its lead bidder. SMEs have fewer than 250 staff."])
+
+
+def _time_to_award(*, scope, page=None, everything=False) -> Table:
+    result = data.time_to_award(scope=scope)
+    rows = [{"authority": row["authority"], "awards": row["awards"],
+             "mean": days(row["mean_days"]), "median": days(row["median_days"])}
+            for row in result["authorities"]]
+    overall = result["overall"]
+    if len(rows) > 1:
+        rows.append({"authority": "All authorities", "header": True, "awards": overall["awards"],
+                     "mean": days(overall["mean_days"]), "median": days(overall["median_days"])})
+    return Table(
+        caption="Days from tender publication to award notice", rows=rows,
+        columns=[Column("Authority", "authority"), Column("Awards", "awards", "count"),
+                 Column("Mean (days)", "mean", "days"),
+                 Column("Median (days)", "median", "days")],
+        notes=["Awards are counted by the date their award notice was published; cancelled "
+               "awards are left out."])
+
+
+REPORTS = {report.slug: report for report in (
+    Report("pipeline", "Pipeline", "Tenders by status and procedure, with their value.",
+           _pipeline),
+    Report("bids", "Bids per tender", "How many bids each closed tender received.", _bids),
+    Report("suppliers", "SMEs, VCSEs and mutuals",
+           "The share of bids and awards going to small businesses, the voluntary and "
+           "community sector, and public service mutuals.", _shares),
+    Report("time-to-award", "Time to award",
+           "How long procurements take, from tender notice to award notice.", _time_to_award),
+)}
+
+
+def report_or_404(slug: str) -> Report:
+    try:
+        return REPORTS[slug]
+    except KeyError:
+        raise Http404("There is no report with that name.") from None
+
+
+def display(value, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "money":
+        return format_gbp(value)
+    if kind == "percent":
+        return f"{value}%"
+    if kind == "date":
+        day = local_date(value) if isinstance(value, datetime.datetime) else value
+        return f"{day.day} {day:%B %Y}"
+    if kind == "count":
+        return f"{value:,}"
+    return str(value)
+
+
+def html_rows(table: Table) -> list[list[dict]]:
+    """Rows for components/govuk/table.html: the first cell of a total row is a header."""
+    return [[{"text": display(row.get(column.key), column.kind), "numeric": column.numeric,
+              "header": index == 0 and row.get("header", False)}
+             for index, column in enumerate(table.columns)] for row in table.rows]
+
+
+def csv_value(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "money":
+        return f"{Decimal(value):.2f}"
+    if kind == "date":
+        return (local_date(value) if isinstance(value, datetime.datetime) else value).isoformat()
+    text = str(value)
+    # A spreadsheet would run a cell starting with = + - @ as a formula (CSV injection).
+    return f"'{text}" if kind == "text" and text[:1] in {"=", "+", "-", "@"} else text
+
+
+def csv_rows(table: Table) -> Iterable[list[str]]:
+    yield [column.label for column in table.columns]
+    for row in table.rows:
+        yield [csv_value(row.get(column.key), column.kind) for column in table.columns]

@@ -1,0 +1,1 @@
+"""Social value pages, one module per screen family."""

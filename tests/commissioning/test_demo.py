@@ -1,0 +1,57 @@
+"""`manage.py seed_demo`: tenders in every state, through the services, safe to run twice."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from commissioning.demo.content import SEALED_PHRASE
+from commissioning.models import Bid, BidReceipt, Release, Tender
+from core.audit import audit_verify
+from core.models import AuditEntry
+from socialvalue.models import DeliveryReport
+
+
+def _counts() -> dict[str, int]:
+    return {"tenders": Tender.objects.count(), "bids": Bid.objects.count(),
+            "releases": Release.objects.count(), "audit": AuditEntry.objects.count(),
+            "receipts": BidReceipt.objects.count(),
+            "reports": DeliveryReport.objects.count()}
+
+
+@pytest.mark.django_db
+def test_seed_demo_covers_every_state_and_is_idempotent(media_root):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = _counts()
+
+    statuses = set(Tender.objects.values_list("status", flat=True))
+    assert statuses == set(Tender.Status.values)
+
+    submitted = Bid.objects.filter(status=Bid.Status.SUBMITTED)
+    assert submitted.count() >= 10
+    assert not submitted.filter(receipts__isnull=True).exists()
+    assert Bid.objects.filter(status=Bid.Status.DRAFT).exists()
+
+    public = Tender.objects.exclude(published_at__isnull=True)
+    assert public.count() == len(Tender.Status.values) - 1
+    for tender in public:
+        assert Release.objects.filter(tender=tender).exists(), tender.reference
+    assert set(DeliveryReport.objects.values_list("status", flat=True)) == {
+        DeliveryReport.Status.ACCEPTED, DeliveryReport.Status.SUBMITTED}
+
+    phrase = SEALED_PHRASE.encode()
+    for content in Bid.objects.values_list("sealed_content", flat=True):
+        assert phrase not in bytes(content)
+
+    assert audit_verify().ok
+
+    text = out.getvalue()
+    for tender in Tender.objects.all():
+        assert tender.reference in text
+
+    call_command("seed_demo", stdout=StringIO())
+    assert _counts() == first
+    assert audit_verify().ok
