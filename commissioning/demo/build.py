@@ -23,11 +23,11 @@ from commissioning.services.tender_content import (
     tender_document_add,
     tender_question_save,
 )
+from commissioning.services.tender_social_value import tender_social_value_plan_attach
 from commissioning.services.tenders import tender_create, tender_publish, tender_set_timeline
-from core.audit import audit_record
 from organisations.models import Organisation
 from socialvalue.models import Measure
-from socialvalue.services import plan_create, plan_measure_add, plan_update
+from socialvalue.services import plan_measure_add, plan_update
 
 Kind = AwardCriterion.Kind
 VAT = Decimal("1.2")
@@ -157,8 +157,8 @@ def published_tender(cast: Cast, spec: dict, *, deadline_days: int = 35) -> Tend
     """A tender built step by step as a commissioner would, then published (tender notice)."""
     actor, now = cast.commissioner, timezone.now()
     tender = tender_create(actor=actor, authority=cast.authority, data=_tender_data(spec))
-    deadline = (now + timedelta(days=deadline_days)).replace(hour=12, minute=0, second=0,
-                                                             microsecond=0)
+    deadline = timezone.localtime(now + timedelta(days=deadline_days)).replace(
+        hour=12, minute=0, second=0, microsecond=0)
     tender_set_timeline(actor=actor, tender=tender, deadline=deadline,
                         questions_deadline=deadline - timedelta(days=10))
     tender_cpv_set(actor=actor, tender=tender, codes=spec["cpv"], main=spec["cpv"][0])
@@ -203,7 +203,7 @@ def published_tender(cast: Cast, spec: dict, *, deadline_days: int = 35) -> Tend
 
 def _social_value_plan(cast: Cast, tender: Tender, keys: list[str], weight: Decimal) -> None:
     actor = cast.commissioner
-    plan = plan_create(actor=actor, authority=cast.authority)
+    plan = tender_social_value_plan_attach(actor=actor, tender=tender)
     plan_update(actor=actor, plan=plan, weight=weight, question=text.SOCIAL_VALUE_QUESTION)
     for key in keys:
         code, relevance = text.MEASURES[key]
@@ -211,13 +211,7 @@ def _social_value_plan(cast: Cast, tender: Tender, keys: list[str], weight: Deci
                                           outcome__theme__framework__authority__isnull=True)
                    .order_by("-pk").first())
         plan_measure_add(actor=actor, plan=plan, measure=measure, relevance=relevance)
-    # No service attaches a plan to a tender yet (tests set the field too): link it here and
-    # record who did it.
-    Tender.objects.filter(pk=tender.pk).update(social_value_plan=plan)
-    tender.social_value_plan = plan
-    audit_record(actor=actor, action="tender.social_value_plan_linked", obj=tender,
-                 organisation_id=tender.authority_id, changes={"plan": plan.pk},
-                 summary=f"Linked social value plan {plan.pk} to {tender.reference}")
+    tender.refresh_from_db()
 
 
 # -- bids ------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ Kind = AwardCriterion.Kind
 def close_bidding(tender: Tender, *, days_ago: int) -> Tender:
     """Demo only: move the tender's timetable (and its bids' receipts) into the past, as if
     the deadline passed `days_ago` days ago."""
-    deadline = (timezone.now() - timedelta(days=days_ago)).replace(
+    deadline = timezone.localtime(timezone.now() - timedelta(days=days_ago)).replace(
         hour=12, minute=0, second=0, microsecond=0)
     Tender.objects.filter(pk=tender.pk).update(
         published_at=deadline - timedelta(days=35), deadline=deadline,
@@ -161,7 +161,12 @@ def contract(cast: Cast, award: Award, starts_on: datetime.date) -> Contract:
     for name, target, material in text.KPIS:
         contract_kpi_add(contract=entered, actor=cast.contracts, name=name, target=target,
                          is_most_material=material)
-    return contract_details_publish(contract=entered, actor=cast.contracts)
+    entered = contract_details_publish(contract=entered, actor=cast.contracts)
+    # Demo only: the contract details notice went out a week after signing.
+    Contract.objects.filter(pk=entered.pk).update(
+        details_published_at=entered.signed_at + timedelta(days=7))
+    entered.refresh_from_db()
+    return entered
 
 
 def delivery_reports(cast: Cast, contract_row: Contract, supplier_email: str) -> None:

@@ -54,6 +54,8 @@ class TenderAdminPresenter:
             ("Add tender documents", "tender_documents", t.documents.exists(), True),
             ("Set questions and documents for bidders", "tender_questions",
              t.questions.exists() or t.document_slots.exists(), False),
+            ("Design social value", "tender_social_value",
+             t.social_value_plan_id is not None and not self._social_value_problems(), True),
             ("Prepare the conflicts assessment", "tender_conflicts",
              t.conflicts_assessments.exists(), False),
         ]
@@ -63,6 +65,11 @@ class TenderAdminPresenter:
                         **_status(not criteria_problems(t)),
                         "hint": "" if criteria_url else "Set in the evaluation screens."})
         return rows
+
+    def _social_value_problems(self) -> list[str]:
+        from commissioning.services.tender_social_value import social_value_review
+
+        return social_value_review(self.tender)[0]
 
     @cached_property
     def review(self):

@@ -127,11 +127,19 @@ def publication_review(tender: Tender, *, at: datetime | None = None) -> Publica
             "choose the open or competitive flexible procedure.")
     review.problems.extend(_content_problems(tender))
     review.problems.extend(criteria_problems(tender))
+    social_value_problems, social_value_warnings = _social_value_review(tender)
+    review.problems.extend(social_value_problems)
     review.timeline = timeline_check(_timetable(tender, review.above_threshold, at))
     for messages in review.timeline.errors.values():
         review.problems.extend(messages)
-    review.warnings = review.timeline.warnings
+    review.warnings = [*review.timeline.warnings, *social_value_warnings]
     return review
+
+
+def _social_value_review(tender: Tender) -> tuple[list[str], list[str]]:
+    from commissioning.services.tender_social_value import social_value_review
+
+    return social_value_review(tender)
 
 
 def _threshold(tender: Tender, at: datetime) -> tuple[bool, Decimal]:

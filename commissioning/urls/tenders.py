@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commissioning.views import clarifications, tender_content, tenders
+from commissioning.views import clarifications, tender_content, tender_social_value, tenders
 
 P = "commissioning/tenders/<int:pk>/"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path(P + "lots/<int:lot_pk>/", tender_content.lot_form, name="lot_edit"),
     path(P + "lots/<int:lot_pk>/remove/", tender_content.lot_remove, name="lot_remove"),
     path(P + "cpv/", tender_content.tender_cpv, name="tender_cpv"),
+    path(P + "social-value/", tender_social_value.tender_social_value,
+         name="tender_social_value"),
     path(P + "documents/", tender_content.tender_documents, name="tender_documents"),
     path(P + "documents/<int:document_pk>/withdraw/", tender_content.tender_document_withdraw,
          name="tender_document_withdraw"),

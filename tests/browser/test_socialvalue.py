@@ -29,9 +29,20 @@ def _authority_with_catalogue():
 
 
 def test_a_commissioner_designs_social_value_into_a_tender(page, check_accessibility):
+    from tests.commissioning.factories import publishable_tender
+
     authority, commissioner = _authority_with_catalogue()
-    plan = services.plan_create(actor=commissioner, authority=authority)
+    tender = publishable_tender(authority=authority, created_by=commissioner)
     sign_in(page, check_accessibility, commissioner.email, secret=SECRET)
+    page.goto(f"/commissioning/tenders/{tender.pk}/")
+    page.get_by_role("link", name="Design social value").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Start the social value design").click()
+    page.wait_for_url(re.compile("/social-value/plans/"))
+    check_accessibility(page)
+    tender.refresh_from_db()
+    plan = tender.social_value_plan
+    assert plan is not None and plan.weight == Decimal("10")
     page.goto(f"/social-value/plans/{plan.pk}/")
     page.get_by_role("heading", name="Social value plan").wait_for()
     assert "Choose at least one social value measure" in page.content()
