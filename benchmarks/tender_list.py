@@ -87,7 +87,7 @@ def _tender(model, i, rng, authority, owner, now):
 
 def _measure(port: int, args) -> dict:
     pages = {"trivial": "/bench/trivial/", "tender_list": "/tenders/",
-             "tender_list_filtered": "/tenders/?q=care&suitable_for_vcse=on&page=3"}
+             "tender_list_filtered": "/tenders/?q=care&suitable=vcse&page=3"}
     for path in pages.values():  # warm up every worker
         support.hammer(port, path, concurrency=args.concurrency, seconds=2)
     results = {name: support.hammer(port, path, concurrency=args.concurrency,

@@ -43,10 +43,12 @@ def text_search(queryset, value: str):
     if not value:
         return queryset
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchVectorField
+        from django.db.models.expressions import RawSQL
 
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "summary", "description", weight="B", config="english")
+        # The stored, GIN-indexed vector (migration 0004): title weighted above the text.
+        vector = RawSQL('"commissioning_tender"."search_vector"', [],
+                        output_field=SearchVectorField())
         query = SearchQuery(value, search_type="websearch", config="english")
         return queryset.annotate(search=vector).filter(
             Q(search=query) | Q(reference__iexact=value))

@@ -53,6 +53,11 @@ def _fresh_cache():
     On Redis only this run's keys are removed (the key prefix is unique per run), never the
     whole database, which a developer's broker may share.
     """
+    clear_cache()
+
+
+def clear_cache() -> None:
+    """Empty this run's cache entries (on Redis only ours: the key prefix is per run)."""
     from django.core.cache import cache
 
     if hasattr(cache, "delete_pattern"):

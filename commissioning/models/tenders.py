@@ -100,7 +100,8 @@ class Tender(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["authority", "reference"],
                                                name="tender_reference_unique")]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [models.Index(fields=["status", "deadline"]),
+                   models.Index(fields=["-published_at", "-id"], name="tender_public_order_idx")]
 
     def __str__(self) -> str:
         return self.title

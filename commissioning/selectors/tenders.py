@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,9 +36,10 @@ def open_tenders() -> QuerySet[Tender]:
 
 
 def authorities_with_public_tenders() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        kind=Organisation.Kind.AUTHORITY, tenders__status__in=PUBLIC_TENDER_STATES,
-        tenders__published_at__isnull=False).distinct().order_by("name")
+    public = Tender.objects.filter(authority=OuterRef("pk"), status__in=PUBLIC_TENDER_STATES,
+                                   published_at__isnull=False)
+    return Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY).filter(
+        Exists(public)).order_by("name")
 
 
 def _fetch(pk: int, queryset: QuerySet[Tender] | None = None) -> Tender:
