@@ -53,7 +53,7 @@ lock:
 benchmark: setup
 	$(BIN)/python -m benchmarks.deadline_surge
 	$(BIN)/python -m benchmarks.tender_list
-	$(BIN)/python benchmarks/audit_verify.py
+	$(BIN)/python -m benchmarks.audit_verify
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var

@@ -1,6 +1,6 @@
 """Benchmark: how fast `audit_verify` walks a long audit hash chain on PostgreSQL.
 
-    .venv/bin/python benchmarks/audit_verify.py --entries 100000
+    .venv/bin/python -m benchmarks.audit_verify --entries 100000
 
 Creates a throwaway database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench;
 its name must end in "_bench" because it is dropped and recreated), migrates it, bulk-inserts a
@@ -21,11 +21,10 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks import support
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 TARGET_1M_SECONDS = 60
 ACTIONS = ("tender.published", "bid.submitted", "document.uploaded", "award.made", "grant.paid")
 
@@ -37,14 +36,14 @@ def main() -> None:
     if args.phase == "verify":
         print(json.dumps(_verify(args.verify_batch)))
         return
-    _recreate_database(args.database_url)
+    support.recreate_database(args.database_url)
     try:
         generated = _generate(args.entries, args.insert_batch)
         verified = _verify_in_child(args)
     finally:
         if not args.keep:
-            _drop_database(args.database_url)
-    _report({**generated, **verified, "entries": args.entries})
+            support.drop_database(args.database_url)
+    support.report("audit_verify", {**generated, **verified, "entries": args.entries})
 
 
 def _parse_args() -> argparse.Namespace:
@@ -55,35 +54,14 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--phase", choices=["all", "verify"], default="all", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    args.database_url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if not _db_name(args.database_url).endswith("_bench"):
-        parser.error(f"Refusing to drop {_db_name(args.database_url)!r}: use a *_bench database.")
+    args.database_url = os.environ.get("DATABASE_URL") or support.DEFAULT_URL
+    if not support.db_name(args.database_url).endswith("_bench"):
+        name = support.db_name(args.database_url)
+        parser.error(f"Refusing to drop {name!r}: use a *_bench database.")
     return args
 
 
 # -- database lifecycle ----------------------------------------------------------------------
-
-
-def _db_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def _maintenance_connection(url: str):
-    import psycopg
-
-    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    return psycopg.connect(admin_url, autocommit=True)
-
-
-def _recreate_database(url: str) -> None:
-    _drop_database(url)
-    with _maintenance_connection(url) as conn:
-        conn.execute(f'CREATE DATABASE "{_db_name(url)}"')
-
-
-def _drop_database(url: str) -> None:
-    with _maintenance_connection(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{_db_name(url)}" WITH (FORCE)')
 
 
 def _setup_django() -> None:
@@ -138,9 +116,9 @@ def _entry(model, sequence: int, base: datetime, prev_hash: str):
 
 
 def _verify_in_child(args: argparse.Namespace) -> dict:
-    command = [sys.executable, __file__, "--phase", "verify", "--verify-batch",
-               str(args.verify_batch)]
-    done = subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True,
+    command = [sys.executable, "-m", "benchmarks.audit_verify", "--phase", "verify",
+               "--verify-batch", str(args.verify_batch)]
+    done = subprocess.run(command, cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True,
                           check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -170,14 +148,6 @@ def _verify(batch_size: int) -> dict:
         "postgres": server_version,
         "python": platform.python_version(),
     }
-
-
-def _report(result: dict) -> None:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    line = json.dumps({"benchmark": "audit_verify", "at": stamp, **result})
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"audit_verify-{stamp}.json").write_text(line + "\n")
-    print(line)
 
 
 if __name__ == "__main__":

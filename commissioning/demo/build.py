@@ -25,6 +25,7 @@ from commissioning.services.tender_content import (
 )
 from commissioning.services.tender_social_value import tender_social_value_plan_attach
 from commissioning.services.tenders import tender_create, tender_publish, tender_set_timeline
+from core.sample_files import simple_pdf
 from organisations.models import Organisation
 from socialvalue.models import Measure
 from socialvalue.services import plan_measure_add, plan_update
@@ -63,32 +64,8 @@ class Cast:
         return User.objects.get(email=email)
 
 
-def pdf_bytes(line: str) -> bytes:
-    """A small, valid one-page PDF showing `line`."""
-    safe = line.replace("\\", "").replace("(", "[").replace(")", "]")
-    stream = f"BT /F1 14 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1", "replace")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-            .encode())
-    return bytes(out)
-
-
 def pdf_upload(name: str, line: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, pdf_bytes(line), content_type="application/pdf")
+    return SimpleUploadedFile(name, simple_pdf(line), content_type="application/pdf")
 
 
 # -- pipeline --------------------------------------------------------------------------------

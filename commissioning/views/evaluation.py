@@ -97,7 +97,7 @@ def evaluation_list(request):
     filterset = EvaluationFilter(request.GET or None,
                                  queryset=selectors.tenders_for_evaluation(user=request.user))
     return render(request, "commissioning/evaluation/list.html", {
-        "filter": filterset, "page": paginate(request, filterset.qs)})
+        "filter": filterset, "page_obj": paginate(request, filterset.qs)})
 
 
 @login_required

@@ -10,31 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from commissioning.models import Bid, Opening, Tender
 from commissioning.services import bids as services
 from commissioning.services.bids import clock
+from core.sample_files import simple_pdf as pdf_bytes
 from tests import factories
 from tests.commissioning import factories as cf
-
-
-def pdf_bytes(text: str = "Method statement") -> bytes:
-    """A small, valid one-page PDF whose content stream holds `text` in plain bytes."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-            .encode())
-    return bytes(out)
 
 
 def pdf_upload(name: str = "method.pdf", text: str = "Method statement") -> SimpleUploadedFile:

@@ -30,36 +30,13 @@ from core.documents import (
     sanitise_filename,
 )
 from core.models import AuditEntry, Document
+from core.sample_files import simple_pdf as pdf_bytes
 from tests.core.conftest import EICAR
 
 MB = 1024 * 1024
 pytestmark = pytest.mark.django_db
 
 # -- real small files ------------------------------------------------------------------------
-
-
-def pdf_bytes(text: str = "Method statement") -> bytes:
-    """A minimal valid PDF with one page, a correct xref table and trailer."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref,
-    )
-    return bytes(out)
 
 
 def content_types(main_part: str, part_name: str) -> str:
