@@ -9,7 +9,7 @@ from commissioning.permissions.tenders import MANAGING_ROLES
 from commissioning.presenters.tenders import staff_tag
 from commissioning.selectors.tenders import authority_ids_of, open_tenders, tender_status_counts
 from core import dashboard, navigation, opportunities
-from organisations.models import AUTHORITY_ROLES
+from organisations.models import AUTHORITY_ROLES, Role
 
 
 def _everyone(request) -> bool:
@@ -17,13 +17,7 @@ def _everyone(request) -> bool:
 
 
 def _authority_staff(request) -> bool:
-    if not request.user.is_authenticated:
-        return False
-    cache = request.__dict__.get("_commissioning_staff")
-    if cache is None:
-        cache = bool(authority_ids_of(user=request.user, roles=AUTHORITY_ROLES))
-        request.__dict__["_commissioning_staff"] = cache
-    return cache
+    return bool(authority_ids_of(user=request.user, roles=AUTHORITY_ROLES))
 
 
 def _tenders_panel(request) -> dict:
@@ -45,10 +39,7 @@ def tender_opportunities(limit: int) -> list[opportunities.Opportunity]:
 
 
 def _authority_admin(request) -> bool:
-    from organisations.models import Membership, Role
-
-    return request.user.is_authenticated and Membership.objects.filter(
-        user=request.user, role=Role.AUTHORITY_ADMIN).exists()
+    return bool(authority_ids_of(user=request.user, roles=[Role.AUTHORITY_ADMIN]))
 
 
 def register_items() -> None:

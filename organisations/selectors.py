@@ -25,11 +25,15 @@ def current_organisation(request) -> Organisation | None:
     return organisation if organisation else None
 
 
-def roles_of(*, user, organisation: Organisation) -> set[str]:
-    """The user's roles in one organisation (cached on the user for the request)."""
+def roles_by_organisation(*, user) -> dict[int, set[str]]:
+    """{organisation id: the user's roles there}, read once and kept on the user object.
+
+    Every role question in a request (permissions, menus, panels) is answered from this one
+    query.
+    """
     if not user.is_authenticated:
-        return set()
-    cache = user.__dict__.setdefault("_portal_roles", None)
+        return {}
+    cache = user.__dict__.get("_portal_roles")
     if cache is None:
         cache = {}
         for org_id, role in Membership.objects.filter(user=user).values_list(
@@ -37,13 +41,23 @@ def roles_of(*, user, organisation: Organisation) -> set[str]:
         ):
             cache.setdefault(org_id, set()).add(role)
         user.__dict__["_portal_roles"] = cache
-    return cache.get(organisation.pk, set())
+    return cache
+
+
+def roles_of(*, user, organisation: Organisation) -> set[str]:
+    """The user's roles in one organisation."""
+    return roles_by_organisation(user=user).get(organisation.pk, set())
+
+
+def organisation_ids_with_role(*, user, roles) -> list[int]:
+    """The organisations where the user holds any of `roles`."""
+    wanted = set(roles)
+    return sorted(org_id for org_id, held in roles_by_organisation(user=user).items()
+                  if held & wanted)
 
 
 def is_authority_staff(*, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user=user, role__in=AUTHORITY_ROLES).exists()
+    return bool(organisation_ids_with_role(user=user, roles=AUTHORITY_ROLES))
 
 
 def organisation_get_for_user(*, user, pk: int, perm: str = "organisations.view_organisation"):

@@ -6,18 +6,13 @@ from django.urls import reverse
 
 from core import dashboard, navigation
 from organisations.models import AUTHORITY_ROLES
-from organisations.selectors import roles_of
+from organisations.selectors import roles_by_organisation
 from socialvalue import selectors
 from socialvalue.rules import SUPPLIER_ROLES
 
 
 def _roles(request) -> set[str]:
-    if not request.user.is_authenticated:
-        return set()
-    roles: set[str] = set()
-    for organisation in request.user_organisations:
-        roles |= roles_of(user=request.user, organisation=organisation)
-    return roles
+    return set().union(*roles_by_organisation(user=request.user).values())
 
 
 def is_authority_staff(request) -> bool:

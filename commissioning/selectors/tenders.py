@@ -69,12 +69,9 @@ def tender_get_for_user(*, user, pk: int, perm: str = "commissioning.view_tender
 
 
 def authority_ids_of(*, user, roles=AUTHORITY_ROLES) -> list[int]:
-    from organisations.models import Membership
+    from organisations.selectors import organisation_ids_with_role
 
-    if not user.is_authenticated:
-        return []
-    return list(Membership.objects.filter(user=user, role__in=roles)
-                .values_list("organisation_id", flat=True).distinct())
+    return organisation_ids_with_role(user=user, roles=roles)
 
 
 def authority_tenders(*, user) -> QuerySet[Tender]:

@@ -137,3 +137,13 @@ def test_the_governing_document_is_checked_stored_and_only_shown_to_those_allowe
     assert client.get(url).status_code == 403
     client.force_login(platform_admin)
     assert client.get(url).status_code == 200
+
+
+def test_menus_and_panels_share_one_lookup_of_the_users_roles(client, authority_admin,
+                                                              django_assert_max_num_queries):
+    # Session, user, the user's roles and organisations, plus one findings check: every menu
+    # item asks its question of the same cached roles, not a query each.
+    client.force_login(authority_admin)
+    client.get(reverse("core:accessibility"))
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("core:accessibility")).status_code == 200
