@@ -44,6 +44,16 @@ def roles_by_organisation(*, user) -> dict[int, set[str]]:
     return cache
 
 
+def roles_forget(*, user) -> None:
+    """Drop the roles kept on this user object, after a service changed their memberships.
+
+    The cache lives on one request's user object, so other requests read the memberships
+    afresh anyway; this keeps the rest of the changing request truthful too (the MFA policy,
+    permissions and menus asked after the change).
+    """
+    user.__dict__.pop("_portal_roles", None)
+
+
 def roles_of(*, user, organisation: Organisation) -> set[str]:
     """The user's roles in one organisation."""
     return roles_by_organisation(user=user).get(organisation.pk, set())
