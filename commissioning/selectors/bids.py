@@ -30,7 +30,7 @@ from commissioning.models import (
 )
 from commissioning.sealing import unseal, unsealer
 from commissioning.services.bids import clock
-from commissioning.services.bids.checks import Problem, submission_problems
+from commissioning.services.bids.checks import Problem, contract_value, submission_problems
 from core.audit import audit_record
 from core.documents import document_response
 from organisations.models import PROVIDER_ROLES, Organisation
@@ -55,6 +55,31 @@ def bid_draft(*, bid: Bid, user) -> dict[str, Any]:
     if not rules.has_perm("commissioning.view_bid", user, bid):
         raise PermissionDenied
     return unseal(tender=bid.tender, blob=bid.sealed_content)
+
+
+@dataclass
+class CommitmentsPreview:
+    """Counting-rule issues and the monetised indicator of commitments as the bidder has them."""
+
+    issues: list = field(default_factory=list)
+    monetised: dict = field(default_factory=dict)  # {plan_measure_id: Monetised}
+
+
+def bid_commitments_preview(*, bid: Bid, user, entries: list[dict]) -> CommitmentsPreview:
+    """Check commitments as typed (not saved) against the tender's plan and the draft's price.
+
+    For the bidder's own page, checked as they type: nothing is stored or audited, and the
+    draft is read only for its price (the plausibility rules compare with the contract value).
+    """
+    plan = bid.tender.social_value_plan
+    if plan is None:
+        return CommitmentsPreview()
+    from socialvalue.services import commitments_check, commitments_monetise
+
+    value = contract_value(bid_draft(bid=bid, user=user))
+    return CommitmentsPreview(
+        issues=list(commitments_check(plan=plan, entries=entries, contract_value=value)),
+        monetised=commitments_monetise(plan=plan, entries=entries))
 
 
 def bid_content(*, bid: Bid, user) -> dict[str, Any]:
