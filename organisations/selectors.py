@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.selectors import one_of_or_404
 from organisations.models import (
     AUTHORITY_ROLES,
     Invitation,
@@ -78,6 +79,17 @@ def organisation_get_for_user(*, user, pk: int, perm: str = "organisations.view_
     if not user.has_perm(perm, organisation):
         raise PermissionDenied
     return organisation
+
+
+def invitation_of(*, organisation: Organisation, pk) -> Invitation:
+    """One invitation of an (already checked) organisation, or 404."""
+    return one_of_or_404(organisation.invitations, pk, message="No such invitation.")
+
+
+def membership_of(*, organisation: Organisation, pk) -> Membership:
+    """One role held in an (already checked) organisation, or 404."""
+    return one_of_or_404(organisation.memberships.select_related("user"), pk,
+                         message="No such member.")
 
 
 def verification_queue(*, user) -> QuerySet[Organisation]:

@@ -33,6 +33,7 @@ from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, contract_value, submission_problems
 from core.audit import audit_record
 from core.documents import document_response
+from core.selectors import one_of_or_404
 from organisations.models import PROVIDER_ROLES, Organisation
 
 
@@ -55,6 +56,25 @@ def bid_draft(*, bid: Bid, user) -> dict[str, Any]:
     if not rules.has_perm("commissioning.view_bid", user, bid):
         raise PermissionDenied
     return unseal(tender=bid.tender, blob=bid.sealed_content)
+
+
+def bid_question_get(*, bid: Bid, pk) -> TenderQuestion:
+    """One question of the (already checked) bid's tender, or 404."""
+    return one_of_or_404(bid.tender.questions, pk, message="No such question in this tender.")
+
+
+def bid_member_get(*, bid: Bid, pk) -> ConsortiumMember:
+    """One consortium member of the (already checked) bid, or 404."""
+    return one_of_or_404(bid.members.select_related("organisation"), pk,
+                         message="No such member of this bid.")
+
+
+def bid_slot_get(*, bid: Bid, pk) -> DocumentSlot | None:
+    """The document slot of the bid's tender an upload is for (None: other documents)."""
+    if not pk:
+        return None
+    return one_of_or_404(bid.tender.document_slots, pk,
+                         message="No such document in this tender.")
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -76,7 +76,7 @@ def bid_detail(request, pk: int):
 @login_required
 def bid_answer(request, pk: int, question_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
-    question = get_object_or_404(bid.tender.questions, pk=question_pk)
+    question = selectors.bid_question_get(bid=bid, pk=question_pk)
     overview = selectors.bid_overview(bid=bid, user=request.user)
     form = forms.AnswerForm(_post(request), initial={"answer": overview.answer(question)})
     if request.method == "POST" and form.is_valid():
@@ -194,7 +194,7 @@ def bid_consortium(request, pk: int):
 @require_POST
 def bid_consortium_remove(request, pk: int, member_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
-    member = get_object_or_404(bid.members.select_related("organisation"), pk=member_pk)
+    member = selectors.bid_member_get(bid=bid, pk=member_pk)
     try:
         services.bid_consortium_member_remove(member=member, actor=request.user)
     except ValidationError as error:
@@ -208,7 +208,7 @@ def bid_consortium_remove(request, pk: int, member_pk: int):
 def bid_documents(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
     slot_pk = request.POST.get("slot") or None
-    slot = get_object_or_404(bid.tender.document_slots, pk=slot_pk) if slot_pk else None
+    slot = selectors.bid_slot_get(bid=bid, pk=slot_pk)
     form = forms.BidFileForm(_post(request), request.FILES or None,
                              prefix=f"slot{slot_pk or 'other'}")
     if request.method == "POST" and form.is_valid():
