@@ -170,3 +170,17 @@ def test_a_role_taken_in_a_request_counts_for_the_rest_of_that_request(authority
         role=Role.GRANT_MANAGER)
     organisation_services.invitation_accept(actor=provider_admin, invitation=invitation)
     assert mfa_required(provider_admin)
+
+
+def test_switching_organisation_neither_lifts_nor_skips_the_requirement(client, provider,
+                                                                        authority):
+    """Someone with an authority role needs MFA whichever organisation they act for."""
+    person = factories.member(provider, Role.BID_WRITER)
+    client.force_login(person)
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    Membership.objects.create(user=person, organisation=authority, role=Role.EVALUATOR)
+    for organisation in (provider, authority):
+        session = client.session
+        session["current_organisation_id"] = organisation.pk
+        session.save()
+        assert_sent_to(client.get(reverse("core:dashboard")), "mfa_activate_totp")
