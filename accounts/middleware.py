@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.policy import has_totp, mfa_required, session_passed_second_factor
 
@@ -25,14 +26,22 @@ class MfaRequiredMiddleware:
     def __call__(self, request):
         if not self._must_pass_second_factor(request):
             return self.get_response(request)
-        next_url = quote(request.get_full_path(), safe="/")
         if has_totp(request.user):
             messages.warning(request, "Your role needs two-factor authentication. Enter the "
                                       "code from your authenticator app to continue.")
-            return redirect(f"{reverse('mfa_reauthenticate')}?next={next_url}")
+            return self._send_to(request, "mfa_reauthenticate")
         messages.warning(request, "Your role needs two-factor authentication. Set up an "
                                   "authenticator app to continue.")
-        return redirect(f"{reverse('mfa_activate_totp')}?next={next_url}")
+        return self._send_to(request, "mfa_activate_totp")
+
+    @staticmethod
+    def _send_to(request, url_name: str):
+        # An htmx request would swap the page into a fragment: make the browser go there.
+        if getattr(request, "htmx", False):
+            page = request.htmx.current_url_abs_path or "/"
+            return HttpResponseClientRedirect(f"{reverse(url_name)}?next={quote(page, safe='/')}")
+        next_url = quote(request.get_full_path(), safe="/")
+        return redirect(f"{reverse(url_name)}?next={next_url}")
 
     @staticmethod
     def _must_pass_second_factor(request) -> bool:

@@ -184,3 +184,15 @@ def test_switching_organisation_neither_lifts_nor_skips_the_requirement(client, 
         session["current_organisation_id"] = organisation.pk
         session.save()
         assert_sent_to(client.get(reverse("core:dashboard")), "mfa_activate_totp")
+
+
+def test_a_live_page_update_sends_the_whole_browser_to_set_up_mfa(client, provider_admin,
+                                                                  authority):
+    """An htmx request is not answered with a redirect it would swap into the page."""
+    client.force_login(provider_admin)
+    Membership.objects.create(user=provider_admin, organisation=authority, role=Role.EVALUATOR)
+    response = client.get(reverse("core:dashboard"), HTTP_HX_REQUEST="true",
+                          HTTP_HX_CURRENT_URL="http://testserver/tenders/?q=care")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == (reverse("mfa_activate_totp")
+                                       + "?next=/tenders/%3Fq%3Dcare")
