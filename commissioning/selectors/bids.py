@@ -32,7 +32,7 @@ from commissioning.sealing import unseal, unsealer
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, submission_problems
 from core.audit import audit_record
-from core.documents import document_response
+from core.documents import document_name, document_response
 from organisations.models import PROVIDER_ROLES, Organisation
 
 
@@ -77,7 +77,7 @@ def bid_file_response(*, bid_file: BidFile, user) -> FileResponse:
         raise PermissionDenied("Bid files are sealed until the bids are opened.")
     response = document_response(bid_file.document, decrypt=unsealer(bid.tender))
     audit_record(actor=user, action="bid.content_viewed", obj=bid,
-                 summary=f"Downloaded {bid_file.document.original_name}"[:500],
+                 summary=f"Downloaded file #{bid_file.pk} of bid #{bid.pk}",
                  changes={"part": "file", "file": bid_file.pk,
                           "sha256": bid_file.document.sha256})
     return response
@@ -90,8 +90,20 @@ def bid_file_get_for_user(*, user, bid: Bid, pk: int) -> BidFile:
     return bid_file
 
 
-def bid_files(*, bid: Bid) -> QuerySet[BidFile]:
-    return bid.files.select_related("document", "slot").order_by("slot_id", "id")
+def bid_files(*, bid: Bid) -> list[BidFile]:
+    """The bid's files, each with its unsealed file `name` (for the bid's own pages)."""
+    files = list(bid.files.select_related("document", "slot").order_by("slot_id", "id"))
+    decrypt = unsealer(bid.tender) if files else None
+    for bid_file in files:
+        bid_file.name = document_name(bid_file.document, decrypt=decrypt)
+    return files
+
+
+def bid_file_name(*, bid_file: BidFile, user) -> str:
+    """One file's unsealed name, for its own bid's parties (messages after upload or removal)."""
+    if not rules.has_perm("commissioning.view_bid", user, bid_file.bid):
+        raise PermissionDenied
+    return document_name(bid_file.document, decrypt=unsealer(bid_file.bid.tender))
 
 
 def submitted_bid_count(*, tender: Tender, user) -> int:
@@ -185,7 +197,7 @@ class BidOverview:
 
     @property
     def duplicate_names(self) -> list[str]:
-        names = Counter(f.document.original_name for f in self.files)
+        names = Counter(f.name for f in self.files)
         return sorted(name for name, count in names.items() if count > 1)
 
     @property
@@ -241,7 +253,7 @@ def _status(problem: Problem | None, started: bool, done: str) -> tuple[str, str
 def bid_overview(*, bid: Bid, user) -> BidOverview:
     """The bid, its decrypted draft and what it still needs, for the bidder's own pages."""
     tender = bid.tender
-    files = list(bid_files(bid=bid))
+    files = bid_files(bid=bid)
     overview = BidOverview(
         bid=bid, payload=bid_draft(bid=bid, user=user),
         questions=list(tender.questions.all()), slots=list(tender.document_slots.all()),
