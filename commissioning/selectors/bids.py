@@ -10,6 +10,7 @@ write a ``bid.content_viewed`` audit entry for every access.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from commissioning.models import (
     Tender,
     TenderQuestion,
 )
-from commissioning.sealing import unseal, unsealer
+from commissioning.sealing import is_opened, unseal, unsealer
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, submission_problems
 from core.audit import audit_record
@@ -51,10 +52,30 @@ def bid_get_for_user(*, user, pk: int, perm: str = "commissioning.view_bid") -> 
 
 
 def bid_draft(*, bid: Bid, user) -> dict[str, Any]:
-    """The bid's payload for its own organisation's editing pages (edits are audited instead)."""
+    """The bid's payload for its own organisation's pages.
+
+    Before the opening, edits are audited instead of reads; once the bids are opened, reading
+    is audited as for anybody else.
+    """
     if not rules.has_perm("commissioning.view_bid", user, bid):
         raise PermissionDenied
-    return unseal(tender=bid.tender, blob=bid.sealed_content)
+    payload = unseal(tender=bid.tender, blob=bid.sealed_content)
+    if is_opened(bid.tender_id):
+        bid_reads_audit(user=user, bids=[bid], part="content", page="own bid")
+    return payload
+
+
+def bid_reads_audit(*, user, bids: Iterable[Bid], part: str, page: str) -> None:
+    """Record that `user` was shown `part` of each bid: one entry per bid per page view.
+
+    Every page that shows any part of an opened bid (answers, prices, commitments, files and
+    their names) goes through here or through ``bid_content`` / ``bid_file_response``; a test
+    crawls every URL pattern and fails on a page that shows bid content without an entry.
+    """
+    for bid in bids:
+        audit_record(actor=user, action="bid.content_viewed", obj=bid,
+                     summary=f"Viewed the {part} of bid #{bid.pk} ({page})",
+                     changes={"part": part, "page": page})
 
 
 def bid_content(*, bid: Bid, user) -> dict[str, Any]:
