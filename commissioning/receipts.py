@@ -78,11 +78,16 @@ def submission_digest(payload: dict[str, Any], hashes: list[dict[str, Any]]) -> 
     return hashlib.sha256(canonical_json({"content": payload, "files": hashes})).hexdigest()
 
 
-def receipt_text(receipt: BidReceipt) -> str:
-    """The receipt as plain text: downloaded and emailed (no bid content, only hashes)."""
+def receipt_text(receipt: BidReceipt, *, files: list[dict[str, Any]] | None = None) -> str:
+    """The receipt as plain text: downloaded and emailed (file names and hashes, no content).
+
+    Pages pass `files` from ``selectors.bids.receipt_files_for_user`` (which audits reads
+    after the opening); the emailed receipt reads them itself.
+    """
     bid = receipt.bid
     return render_to_string("commissioning/bids/receipt.txt", {
-        "receipt": receipt, "bid": bid, "tender": bid.tender, "files": receipt_files(receipt),
+        "receipt": receipt, "bid": bid, "tender": bid.tender,
+        "files": receipt_files(receipt) if files is None else files,
         "received_local": timezone.localtime(receipt.received_at),
     })
 

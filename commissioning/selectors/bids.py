@@ -29,6 +29,7 @@ from commissioning.models import (
     Tender,
     TenderQuestion,
 )
+from commissioning.receipts import receipt_files
 from commissioning.sealing import is_opened, unseal, unsealer
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, submission_problems
@@ -152,6 +153,16 @@ def receipt_get_for_user(*, user, bid: Bid, pk: int) -> BidReceipt:
     if receipt is None:
         raise Http404("No such receipt.")
     return receipt
+
+
+def receipt_files_for_user(*, user, receipt: BidReceipt) -> list[dict[str, Any]]:
+    """The receipt's files with their names, for the bid's parties (audited after opening)."""
+    bid = receipt.bid
+    if not rules.has_perm("commissioning.view_bid", user, bid):
+        raise PermissionDenied
+    if is_opened(bid.tender_id):
+        bid_reads_audit(user=user, bids=[bid], part="file names", page="receipt")
+    return receipt_files(receipt)
 
 
 def tender_for_bidding(*, pk: int) -> Tender:

@@ -271,14 +271,16 @@ def bid_receipt(request, pk: int, receipt_pk: int):
     receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
     return render(request, "commissioning/bids/receipt.html",
                   {"bid": bid, "receipt": receipt, "tender": bid.tender,
-                   "files": receipts.receipt_files(receipt)})
+                   "files": selectors.receipt_files_for_user(user=request.user,
+                                                             receipt=receipt)})
 
 
 @login_required
 def bid_receipt_download(request, pk: int, receipt_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk)
     receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
-    response = HttpResponse(receipts.receipt_text(receipt),
+    files = selectors.receipt_files_for_user(user=request.user, receipt=receipt)
+    response = HttpResponse(receipts.receipt_text(receipt, files=files),
                             content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{receipts.receipt_filename(receipt)}"')
