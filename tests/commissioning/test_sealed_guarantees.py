@@ -44,6 +44,7 @@ from tests.socialvalue.conftest import local_framework, local_measures, plan  # 
 pytestmark = pytest.mark.django_db
 MARKER = f"SEALEDMARKER{secrets.token_hex(6).upper()}"
 BIDDER = f"BIDDERMARKER{secrets.token_hex(6).upper()}"  # in the bidder's name and email
+CONTROL = f"CONTROLMARKER{secrets.token_hex(6).upper()}"  # an organisation that never bids
 FILE_NAME = f"annex-{MARKER}.pdf"
 
 
@@ -298,17 +299,44 @@ def test_the_organisation_admin_offers_no_stored_document(sealed):
     assert not form.fields["governing_document"].queryset.filter(encrypted=True).exists()
 
 
-def test_no_page_names_the_bidder_to_authority_staff_before_opening(sealed):
-    """Authority staff learn the number of bids, never who made them (nor the file names)."""
+def test_no_page_tells_staff_or_the_platform_admin_who_bids_before_opening(sealed):
+    """Authority staff and platform admins learn the number of bids, never who made them.
+
+    Directories (the admin's users and organisations, an organisation dropdown) list every
+    organisation, bidding or not, and an organisation's own page shows it: so a control
+    organisation that never bids is planted next to the bidder. A page tells who bids when it
+    shows the bidder but not the control, unless it is a page about the bidder itself (the same
+    page for the control, its id in place of the bidder's, shows the control).
+    """
+    control = factories.OrganisationFactory(name=f"Hillside {CONTROL} Trust")
+    control_writer = factories.member(control, Role.BID_WRITER)
+    control_writer.email = f"writer.{CONTROL.lower()}@example.org"
+    control_writer.save(update_fields=["email"])
+    swaps = [(str(sealed["provider"].pk), str(control.pk)),
+             (str(sealed["writer"].pk), str(control_writer.pk))]
     paths = _all_paths(sealed)
     seen = 0
-    for viewer in (sealed["commissioner"], sealed["evaluator"]):
-        for path, response in _crawl(viewer, paths):
+    for viewer in (sealed["commissioner"], sealed["evaluator"], sealed["superuser"]):
+        client = Client(raise_request_exception=False)
+        client.force_login(viewer)
+        for path in paths:
+            response = client.get(path)
             seen += response.status_code == 200
             body = _body(response)
-            for secret in (BIDDER, BIDDER.lower(), FILE_NAME):
+            for secret in (FILE_NAME, sealed["bid"].files.get().document.sha256):
                 assert secret.encode() not in body, f"{path} shows {secret} to {viewer}"
-    assert seen > 10
+            if not _names(body, BIDDER) or _names(body, CONTROL):
+                continue
+            same_pages_for_control = {"/".join(new if part == old else part
+                                               for part in path.split("/"))
+                                      for old, new in swaps} - {path}
+            assert any(_names(_body(client.get(page)), CONTROL)
+                       for page in same_pages_for_control), f"{path} tells {viewer} who bids"
+    assert seen > 20
+
+
+def _names(body: bytes, marker: str) -> bool:
+    return marker.encode() in body or marker.lower().encode() in body
 
 
 def _all_paths(sealed) -> list[str]:
