@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from commissioning.models import Bid, BidFile, BidReceipt, Tender
-from commissioning.sealing import canonical_json, seal_text, unseal_text, unsealer
+from commissioning.sealing import canonical_json, text_sealer, text_unsealer, unsealer
 from core.documents import document_name
 
 _ALPHABET = string.ascii_uppercase + string.digits
@@ -54,10 +54,10 @@ def file_hashes(files: list[BidFile], *, tender: Tender) -> list[dict[str, Any]]
 
 def sealed_file_hashes(bid: Bid, hashes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The file list as the receipt row stores it: each name sealed with the tender's key."""
-    stored = []
+    stored, seal_name = [], text_sealer(bid.tender)
     for entry in hashes:
         entry = dict(entry)
-        entry["name_sealed"] = seal_text(bid.tender, entry.pop("name"))
+        entry["name_sealed"] = seal_name(entry.pop("name"))
         stored.append(entry)
     return stored
 
@@ -65,10 +65,11 @@ def sealed_file_hashes(bid: Bid, hashes: list[dict[str, Any]]) -> list[dict[str,
 def receipt_files(receipt: BidReceipt) -> list[dict[str, Any]]:
     """The receipt's file list with the names unsealed (for the bidder's own receipt)."""
     files = []
+    unseal_name = text_unsealer(receipt.bid.tender) if receipt.file_hashes else None
     for entry in receipt.file_hashes:
         entry = dict(entry)
         if "name_sealed" in entry:
-            entry["name"] = unseal_text(receipt.bid.tender, entry.pop("name_sealed"))
+            entry["name"] = unseal_name(entry.pop("name_sealed"))
         files.append(entry)
     return files
 

@@ -154,7 +154,8 @@ def is_opened(tender_id: int) -> bool:
 
 def bid_audit_seal(tender: Tender) -> AuditSeal | None:
     """The seal for audit entries about the tender's bids: None once the bids are opened."""
-    if is_opened(tender.pk):
+    # A tender still open for bids cannot have been opened: no query on the bidding path.
+    if tender.status != Tender.Status.PUBLISHED and is_opened(tender.pk):
         return None
     return AuditSeal(encrypt=sealer(tender), under=f"{AUDIT_SEAL_KIND}:{tender.pk}")
 
@@ -169,13 +170,20 @@ def audit_unsealer(reference: str) -> Callable[[bytes], bytes] | None:
     return unsealer(tender)
 
 
-def seal_text(tender: Tender, text: str) -> str:
-    """Text encrypted with the tender's key, as ASCII (for JSON fields such as receipts)."""
-    return tender_key(tender).encrypt(text.encode()).decode("ascii")
+def text_sealer(tender: Tender) -> Callable[[str], str]:
+    """str -> ciphertext as ASCII (for JSON fields such as receipts), with the tender's key."""
+    key = tender_key(tender)
+    return lambda text: key.encrypt(text.encode()).decode("ascii")
 
 
-def unseal_text(tender: Tender, token: str) -> str:
-    try:
-        return tender_key(tender).decrypt(token.encode("ascii")).decode()
-    except InvalidToken as exc:
-        raise SealError("The sealed text could not be opened with this tender's key.") from exc
+def text_unsealer(tender: Tender) -> Callable[[str], str]:
+    """ciphertext (ASCII) -> str, the inverse of ``text_sealer``."""
+    key = tender_key(tender)
+
+    def decrypt(token: str) -> str:
+        try:
+            return key.decrypt(token.encode("ascii")).decode()
+        except InvalidToken as exc:
+            raise SealError("The sealed text could not be opened with this tender's key.") from exc
+
+    return decrypt

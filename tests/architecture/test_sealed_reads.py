@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 UNSEALING = {
-    "commissioning.sealing": {"unseal", "unsealer", "unseal_text", "tender_key"},
+    "commissioning.sealing": {"unseal", "unsealer", "text_unsealer", "tender_key"},
     "commissioning.selectors.evaluation": {"unsealed_payload", "bid_price", "ranking"},
     "commissioning.receipts": {"receipt_files"},
 }
