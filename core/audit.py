@@ -106,6 +106,41 @@ def audit_record(
     return entry
 
 
+@transaction.atomic
+def audit_record_many(*, actor: Any | None, records: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append one entry per record, by one actor, with one lock and one insert.
+
+    Each record has `action` and optionally `obj`, `summary`, `changes`, `organisation_id`:
+    for a page that audits one read per object it shows (a ranking of many bids).
+    """
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    prepared = []
+    for record in records:
+        object_type, object_id = _object_ref(record.get("obj"))
+        prepared.append({
+            "actor_id": actor.pk if authenticated else None,
+            "actor_label": actor.email if authenticated else "system",
+            "organisation_id": record.get("organisation_id"),
+            "summary": record.get("summary", "")[:500],
+            "changes": _json_safe(record.get("changes")),
+            "action": record["action"], "object_type": object_type, "object_id": object_id,
+        })
+    if not prepared:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    head = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
+    sequence, prev_hash = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
+    entries, now = [], timezone.now()
+    for fields in prepared:
+        sequence += 1
+        entry = AuditEntry(sequence=sequence, created_at=now, prev_hash=prev_hash, **fields)
+        entry.hash = prev_hash = entry_hash(entry)
+        entries.append(entry)
+    return AuditEntry.objects.bulk_create(entries)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     checked: int

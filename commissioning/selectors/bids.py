@@ -16,7 +16,6 @@ from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.urls import reverse as url
@@ -34,7 +33,7 @@ from commissioning.receipts import receipt_files
 from commissioning.sealing import is_opened, unseal, unsealer
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, submission_problems
-from core.audit import audit_record
+from core.audit import audit_record, audit_record_many
 from core.documents import document_name, document_response
 from organisations.models import PROVIDER_ROLES, Organisation
 
@@ -74,11 +73,10 @@ def bid_reads_audit(*, user, bids: Iterable[Bid], part: str, page: str) -> None:
     their names) goes through here or through ``bid_content`` / ``bid_file_response``; a test
     crawls every URL pattern and fails on a page that shows bid content without an entry.
     """
-    with transaction.atomic():  # one commit, and the chain's lock taken once, for the page
-        for bid in bids:
-            audit_record(actor=user, action="bid.content_viewed", obj=bid,
-                         summary=f"Viewed the {part} of bid #{bid.pk} ({page})",
-                         changes={"part": part, "page": page})
+    audit_record_many(actor=user, records=[
+        {"action": "bid.content_viewed", "obj": bid,
+         "summary": f"Viewed the {part} of bid #{bid.pk} ({page})",
+         "changes": {"part": part, "page": page}} for bid in bids])
 
 
 def bid_content(*, bid: Bid, user) -> dict[str, Any]:
