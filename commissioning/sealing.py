@@ -152,10 +152,14 @@ def is_opened(tender_id: int) -> bool:
     return Opening.objects.filter(tender_id=tender_id, confirmed_at__isnull=False).exists()
 
 
+def bids_are_opened(tender: Tender) -> bool:
+    """``is_opened``, without a query while the tender is still open for bids (the busy path)."""
+    return tender.status != Tender.Status.PUBLISHED and is_opened(tender.pk)
+
+
 def bid_audit_seal(tender: Tender) -> AuditSeal | None:
     """The seal for audit entries about the tender's bids: None once the bids are opened."""
-    # A tender still open for bids cannot have been opened: no query on the bidding path.
-    if tender.status != Tender.Status.PUBLISHED and is_opened(tender.pk):
+    if bids_are_opened(tender):
         return None
     return AuditSeal(encrypt=sealer(tender), under=f"{AUDIT_SEAL_KIND}:{tender.pk}")
 

@@ -385,9 +385,9 @@ def document_store(
     `encrypt` turns the plaintext into the bytes kept at rest (sealed bids), and the file's name
     into `sealed_name`; the audit entry is then sealed with `audit_seal` (or, without one, for
     good). The SHA-256 is always of the plaintext, so receipts match what the uploader holds.
-    A file that clamd finds
-    infected is refused and not kept; a scanner that cannot be reached leaves the document
-    stored with scan status FAILED, so that a slow scanner never loses a submission.
+    A file that clamd finds infected is refused and not kept; a scanner that cannot be reached
+    leaves the document stored with scan status FAILED, so that a slow scanner never loses a
+    submission.
     """
     check = document_validate(uploaded_file=uploaded_file, policy=policy)
     scan_status = _scan(uploaded_file, check, actor, sealed=encrypt is not None)

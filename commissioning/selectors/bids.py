@@ -30,7 +30,7 @@ from commissioning.models import (
     TenderQuestion,
 )
 from commissioning.receipts import receipt_files
-from commissioning.sealing import is_opened, unseal, unsealer
+from commissioning.sealing import bids_are_opened, unseal, unsealer
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, submission_problems
 from core.audit import audit_record, audit_record_many
@@ -61,7 +61,7 @@ def bid_draft(*, bid: Bid, user) -> dict[str, Any]:
     if not rules.has_perm("commissioning.view_bid", user, bid):
         raise PermissionDenied
     payload = unseal(tender=bid.tender, blob=bid.sealed_content)
-    if is_opened(bid.tender_id):
+    if bids_are_opened(bid.tender):
         bid_reads_audit(user=user, bids=[bid], part="content", page="own bid")
     return payload
 
@@ -160,7 +160,7 @@ def receipt_files_for_user(*, user, receipt: BidReceipt) -> list[dict[str, Any]]
     bid = receipt.bid
     if not rules.has_perm("commissioning.view_bid", user, bid):
         raise PermissionDenied
-    if is_opened(bid.tender_id):
+    if bids_are_opened(bid.tender):
         bid_reads_audit(user=user, bids=[bid], part="file names", page="receipt")
     return receipt_files(receipt)
 

@@ -254,6 +254,11 @@ def test_after_opening_the_sealed_detail_is_readable_and_never_names_a_file(seal
         sealed["provider"].pk}
     assert all(FILE_NAME not in json.dumps(detail) for detail in details)
     assert audit_verify().ok
+    client = Client()
+    client.force_login(sealed["superuser"])
+    entry = next(entry for entry in entries if entry.action == "bid.submitted")
+    page = client.get(reverse("admin:core_auditentry_change", args=[entry.pk])).content.decode()
+    assert "(unsealed)" in page and writer.email in page and FILE_NAME not in page
 
 
 def _admin_audit_pages() -> list[tuple[str, str]]:
