@@ -11,7 +11,10 @@ class CommissioningConfig(AppConfig):
             rules,
             socialvalue_links,
         )
+        from commissioning.sealing import AUDIT_SEAL_KIND, audit_unsealer
+        from core.audit_sealing import register_audit_unsealer
 
+        register_audit_unsealer(AUDIT_SEAL_KIND, audit_unsealer)
         navigation.register_items()
         bid_panels.register()
         socialvalue_links.register()

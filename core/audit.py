@@ -3,6 +3,13 @@
 Services call `audit_record` explicitly for every meaningful action. `audit_verify` (and the
 management command of that name) recomputes the chain and reports the first break: a row that
 was edited, removed or inserted after the fact.
+
+Some actions are themselves confidential for a while: who uploaded a file to a sealed bid, or
+started one, tells who is bidding. Such entries are written with an `AuditSeal`: the actor, the
+organisation, the summary and the changes are encrypted together into the entry's `changes`
+(see `core.audit_sealing`), and the stored row says only what kind of action happened to which
+object. The hash covers the stored (sealed) row, so the chain verifies without any key; the
+detail becomes readable when the owner of the seal says so (bids: after the opening).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.audit_sealing import AuditSeal, sealed_fields
 from core.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -62,30 +70,75 @@ def audit_record(
     summary: str = "",
     changes: dict[str, Any] | None = None,
     organisation_id: int | None = None,
+    seal: AuditSeal | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. `actor` is a user or None for the system."""
+    """Append one entry to the chain. `actor` is a user or None for the system.
+
+    With `seal`, who did it, for which organisation, the summary and the changes are stored
+    encrypted (see the module docstring); the action and the object stay readable.
+    """
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    detail = {
+        "actor_id": actor.pk if authenticated else None,
+        "actor_label": actor.email if authenticated else "system",
+        "organisation_id": organisation_id,
+        "summary": summary[:500],
+        "changes": _json_safe(changes),
+    }
+    if seal is not None:
+        detail = sealed_fields(seal, detail)
+    object_type, object_id = _object_ref(obj)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
     head = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
-    object_type, object_id = _object_ref(obj)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     entry = AuditEntry(
         sequence=(head.sequence + 1) if head else 1,
         created_at=timezone.now(),
-        actor_id=actor.pk if authenticated else None,
-        actor_label=(actor.email if authenticated else "system"),
-        organisation_id=organisation_id,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        summary=summary[:500],
-        changes=_json_safe(changes),
         prev_hash=head.hash if head else GENESIS_HASH,
+        **detail,
     )
     entry.hash = entry_hash(entry)
     entry.save()
     return entry
+
+
+@transaction.atomic
+def audit_record_many(*, actor: Any | None, records: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append one entry per record, by one actor, with one lock and one insert.
+
+    Each record has `action` and optionally `obj`, `summary`, `changes`, `organisation_id`:
+    for a page that audits one read per object it shows (a ranking of many bids).
+    """
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    prepared = []
+    for record in records:
+        object_type, object_id = _object_ref(record.get("obj"))
+        prepared.append({
+            "actor_id": actor.pk if authenticated else None,
+            "actor_label": actor.email if authenticated else "system",
+            "organisation_id": record.get("organisation_id"),
+            "summary": record.get("summary", "")[:500],
+            "changes": _json_safe(record.get("changes")),
+            "action": record["action"], "object_type": object_type, "object_id": object_id,
+        })
+    if not prepared:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    head = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
+    sequence, prev_hash = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
+    entries, now = [], timezone.now()
+    for fields in prepared:
+        sequence += 1
+        entry = AuditEntry(sequence=sequence, created_at=now, prev_hash=prev_hash, **fields)
+        entry.hash = prev_hash = entry_hash(entry)
+        entries.append(entry)
+    return AuditEntry.objects.bulk_create(entries)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,11 @@ class Document(TimeStampedModel):
         FAILED = "failed", "Scan failed"
 
     file = models.FileField(upload_to="documents/%Y/%m/", max_length=300)
-    original_name = models.CharField(max_length=255)
+    original_name = models.CharField(
+        max_length=255, help_text="The uploader's file name; for an encrypted document only a "
+        "placeholder, the name itself is in sealed_name.")
+    sealed_name = models.BinaryField(default=bytes, blank=True,
+                                     help_text="The encrypted file name of an encrypted document.")
     kind = models.CharField(max_length=20, help_text="Sniffed type, such as pdf or docx.")
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()

@@ -321,3 +321,19 @@ def _run_manage_py() -> subprocess.CompletedProcess:
         [sys.executable, "manage.py", "audit_verify"],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120,
     )
+
+
+def test_many_entries_appended_at_once_chain_like_single_ones(django_user_model):
+    from core.audit import audit_record_many
+
+    make_chain(2)
+    person = django_user_model.objects.create_user(email="reader@example.org", password=None)
+    entries = audit_record_many(actor=person, records=[
+        {"action": "test.read", "summary": f"Read {n}", "changes": {"n": n}} for n in range(3)])
+    make_chain(1)
+    stored = list(AuditEntry.objects.filter(action="test.read"))
+    assert [e.sequence for e in stored] == [3, 4, 5] == [e.sequence for e in entries]
+    assert {e.actor_id for e in stored} == {person.pk}
+    assert stored[0].prev_hash == AuditEntry.objects.get(sequence=2).hash
+    assert audit_verify().ok
+    assert audit_record_many(actor=person, records=[]) == []
