@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import AuditEntry, StatusChange
+from core.models import AuditCheckpoint, AuditEntry, StatusChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,6 +19,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "created_at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["action"]
     search_fields = ["actor_label", "object_id", "summary"]
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["number", "created_at", "sequence", "key_id", "head_hash"]
 
 
 @admin.register(StatusChange)
