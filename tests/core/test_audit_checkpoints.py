@@ -16,13 +16,14 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import checks
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from config.celery import app as celery_app
 from core import checkpoints, tasks
@@ -605,3 +606,44 @@ def _run_manage_py() -> subprocess.CompletedProcess:
         [sys.executable, "manage.py", "audit_verify"],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120,
     )
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_checkpoints_taken_while_entries_are_written_all_verify():
+    writers, per_writer, rounds = 4, 15, 6
+    errors: list[BaseException] = []
+    start = threading.Barrier(writers + 1)
+
+    def write(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(per_writer):
+                audit_record(actor=None, action="test.concurrent", summary=f"{worker}-{n}")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def sign() -> None:
+        try:
+            start.wait()
+            for _ in range(rounds):
+                audit_checkpoint_write(force=True)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    threads += [threading.Thread(target=sign)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    report = audit_verify()
+    assert report.ok, report.problems
+    assert report.checked == writers * per_writer and report.checkpoints == rounds
+    assert [c.number for c in AuditCheckpoint.objects.all()] == list(range(1, rounds + 1))
