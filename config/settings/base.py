@@ -325,3 +325,9 @@ AUDIT_CHECKPOINT_PATH = Path(
     env("AUDIT_CHECKPOINT_PATH") or str(VAR_DIR / "audit" / "checkpoints.jsonl")
 )
 AUDIT_CHECKPOINT_KEYS = env_list("AUDIT_CHECKPOINT_KEYS")
+# With workers on several machines, send the checkpoint task to a queue that only the worker
+# beside the file consumes (`celery -A config worker -Q celery,<queue>` there).
+AUDIT_CHECKPOINT_QUEUE = env("AUDIT_CHECKPOINT_QUEUE")
+CELERY_TASK_ROUTES = (
+    {"core.audit_checkpoint": {"queue": AUDIT_CHECKPOINT_QUEUE}} if AUDIT_CHECKPOINT_QUEUE else {}
+)

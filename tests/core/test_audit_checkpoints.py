@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -647,3 +648,31 @@ def test_checkpoints_taken_while_entries_are_written_all_verify():
     assert report.ok, report.problems
     assert report.checked == writers * per_writer and report.checkpoints == rounds
     assert [c.number for c in AuditCheckpoint.objects.all()] == list(range(1, rounds + 1))
+
+
+@pytest.fixture
+def append_only_file(settings, tmp_path):
+    """The checkpoint file marked append-only by the file system (chattr +a), as in production."""
+    path = tmp_path / "checkpoints.jsonl"
+    path.touch()
+    if shutil.which("chattr") is None or subprocess.run(
+        ["chattr", "+a", str(path)], capture_output=True, check=False
+    ).returncode != 0:
+        pytest.skip("chattr +a needs root and a file system that supports it")
+    settings.AUDIT_CHECKPOINT_PATH = path
+    yield path
+    subprocess.run(["chattr", "-a", str(path)], check=True)
+
+
+@pytest.mark.django_db
+def test_checkpoints_are_written_to_an_append_only_file_that_refuses_rewriting(append_only_file):
+    make_chain(2)
+    call_command("audit_verify")
+    make_chain(1)
+    tasks.audit_checkpoint()
+
+    assert len(lines()) == 2 and audit_verify().ok
+    with pytest.raises(PermissionError):
+        append_only_file.write_bytes(lines()[0] + b"\n")  # opening to truncate is refused
+    with pytest.raises(PermissionError):
+        append_only_file.unlink()
