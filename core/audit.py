@@ -158,19 +158,21 @@ def audit_verify(*, batch_size: int = 5000, checkpoint_path: Path | None = None)
     # head the file names was committed before the chain is read.
     recorded = AuditCheckpoint.objects.order_by("-number").first()
     size = checkpoints.file_size(path)
-    problems, file_count, last = _check_checkpoint_file(path, size, keys, recorded)
+    file_problems, file_count, last = _check_checkpoint_file(path, size, keys, recorded)
     walk = _Walk(signed=_signed_checkpoints(path, size, keys))
     walk.next_checkpoint()
     walk.compare_checkpoints(0, GENESIS_HASH)
-    checked = _walk_chain(walk, batch_size)
-    if walk.problem:
-        problems.append(walk.problem)
-    elif walk.pending is not None:
-        problems.append(_cut_off(checked, _last_of(walk)))
+    checked = 0 if walk.problem else _walk_chain(walk, batch_size)
+    if walk.pending is not None and not walk.problem:
+        walk.problem = _cut_off(checked, _last_of(walk))
+    problems = [walk.problem] if walk.problem else []
+    problems += file_problems
+    if len(problems) > MAX_REPORTED_PROBLEMS:
+        more = len(problems) - MAX_REPORTED_PROBLEMS + 1
+        problems = [*problems[:MAX_REPORTED_PROBLEMS - 1], f"... and {more} more problems."]
     notes = _notes(keys, checked, file_count, last, recorded)
-    return ChainReport(checked=checked, head_hash=walk.expected_prev,
-                       problems=tuple(problems[:MAX_REPORTED_PROBLEMS]), notes=notes,
-                       checkpoints=file_count, last_checkpoint=last)
+    return ChainReport(checked=checked, head_hash=walk.expected_prev, problems=tuple(problems),
+                       notes=notes, checkpoints=file_count, last_checkpoint=last)
 
 
 def _walk_chain(walk: _Walk, batch_size: int) -> int:
@@ -234,11 +236,14 @@ def _last_of(walk: _Walk) -> Checkpoint:
 def _signed_checkpoints(path: Path, size: int | None, keys: dict[str, bytes]
                         ) -> Iterator[Checkpoint]:
     """The validly signed checkpoints of the file, in order (the others are reported apart)."""
-    for _number, line in checkpoints.read_lines(path, size):
-        try:
-            yield checkpoints.parse(line, keys)
-        except LineProblem:
-            continue
+    try:
+        for _number, line in checkpoints.read_lines(path, size):
+            try:
+                yield checkpoints.parse(line, keys)
+            except LineProblem:
+                continue
+    except OSError:
+        return  # reported by _check_checkpoint_file
 
 
 def _check_checkpoint_file(path: Path, size: int | None, keys: dict[str, bytes],
@@ -248,16 +253,20 @@ def _check_checkpoint_file(path: Path, size: int | None, keys: dict[str, bytes],
     problems: list[str] = []
     state = _FileState()
     copies = _recorded_copies(recorded)
-    for line_number, line in checkpoints.read_lines(path, size):
-        try:
-            checkpoint = checkpoints.parse(line, keys)
-        except LineProblem as exc:
-            problems.append(f"checkpoint file line {line_number}: {exc}.")
-            state.skip(line)
-            continue
-        problem = state.follow(checkpoint) or copies.compare(checkpoint)
-        if problem:
-            problems.append(f"checkpoint file line {line_number}: {problem}")
+    try:
+        for line_number, line in checkpoints.read_lines(path, size):
+            try:
+                checkpoint = checkpoints.parse(line, keys)
+            except LineProblem as exc:
+                problems.append(f"checkpoint file line {line_number}: {exc}.")
+                state.skip(line)
+                continue
+            problem = state.follow(checkpoint) or copies.compare(checkpoint)
+            if problem:
+                problems.append(f"checkpoint file line {line_number}: {problem}")
+    except OSError as exc:
+        problems.append(f"checkpoint file {path} cannot be read: {exc.strerror or exc}.")
+        return problems, state.count, state.last
     if recorded is not None and (state.last is None or state.last.number < recorded.number):
         problems.append(_file_behind(path, size, state.last, recorded))
     return problems, state.count, state.last

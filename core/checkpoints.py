@@ -212,8 +212,11 @@ def last_line(handle) -> bytes | None:
 @contextmanager
 def locked_for_append(path: Path):
     """Open the file for appending under an exclusive lock held until the block ends."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
+    except OSError as exc:
+        raise CheckpointError(f"Cannot open {path} for appending: {exc.strerror or exc}.") from exc
     with os.fdopen(fd, "r+b", buffering=0) as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:

@@ -446,6 +446,27 @@ def test_a_garbled_line_is_named(three_checkpoints):
 
 
 @pytest.mark.django_db
+def test_a_flood_of_bad_lines_is_summed_up_after_the_first_twenty(three_checkpoints):
+    write_lines([*three_checkpoints, *[b"garbage"] * 25])
+
+    problems = audit_verify().problems
+
+    assert len(problems) == 20 and problems[-1] == "... and 6 more problems."
+    assert problems[0] == "checkpoint file line 4: not a checkpoint (unreadable)."
+
+
+@pytest.mark.django_db
+def test_a_checkpoint_path_that_cannot_be_read_is_named(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_PATH = tmp_path  # a directory
+    make_chain(1)
+
+    assert audit_verify().problems == (f"checkpoint file {tmp_path} cannot be read: Is a "
+                                       "directory.",)
+    with pytest.raises(CheckpointError, match=f"Cannot open {tmp_path} for appending"):
+        audit_checkpoint_write()
+
+
+@pytest.mark.django_db
 def test_audit_verify_can_check_against_a_copy_of_the_file_without_writing_to_it(
     three_checkpoints, tmp_path,
 ):
