@@ -397,13 +397,13 @@ def audit_checkpoint_write(
         if last is not None and not force and (last.sequence, last.head) == tuple(head):
             return None
         _check_extends(_starting_point(verified, last), head)
+        now = timezone.now()
         checkpoint = checkpoints.sign(
-            keys=keys, number=last.number + 1 if last else 1, at=timezone.now(),
-            sequence=head[0], head=head[1],
-            prev=last.digest if last else checkpoints.GENESIS_DIGEST,
+            keys=keys, number=last.number + 1 if last else 1, at=now, sequence=head[0],
+            head=head[1], prev=last.digest if last else checkpoints.GENESIS_DIGEST,
         )
         AuditCheckpoint.objects.create(
-            number=checkpoint.number, created_at=timezone.now(), sequence=checkpoint.sequence,
+            number=checkpoint.number, created_at=now, sequence=checkpoint.sequence,
             head_hash=checkpoint.head, key_id=checkpoint.kid, line_digest=checkpoint.digest,
         )
         # Appended before the copy commits: a copy in the database always has its line.
