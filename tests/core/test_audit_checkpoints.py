@@ -25,12 +25,14 @@ from django.conf import settings
 from django.core import checks
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.urls import reverse
 
 from config.celery import app as celery_app
 from core import checkpoints, tasks
 from core.audit import audit_checkpoint_write, audit_record, audit_verify
 from core.checkpoints import CheckpointError
 from core.models import AuditCheckpoint, AuditEntry, ImmutableRowError
+from tests import factories
 from tests.core.chain_tampering import (
     command_fails,
     forge_entry,
@@ -697,3 +699,27 @@ def test_checkpoints_are_written_to_an_append_only_file_that_refuses_rewriting(a
         append_only_file.write_bytes(lines()[0] + b"\n")  # opening to truncate is refused
     with pytest.raises(PermissionError):
         append_only_file.unlink()
+
+
+# -- the Django admin -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_platform_admins_can_read_but_never_change_checkpoint_copies(client, provider_admin):
+    platform_admin = factories.with_totp(factories.PlatformAdminFactory(is_superuser=True))
+    make_chain(2)
+    copy = AuditCheckpoint.objects.get(number=audit_checkpoint_write().number)
+    listing = reverse("admin:core_auditcheckpoint_changelist")
+    change = reverse("admin:core_auditcheckpoint_change", args=[copy.pk])
+
+    client.force_login(provider_admin)
+    assert client.get(listing).status_code == 302  # to the sign-in: not staff
+
+    client.force_login(platform_admin)
+    page = client.get(listing)
+    assert page.status_code == 200 and copy.head_hash.encode() in page.content
+    assert client.get(reverse("admin:core_auditcheckpoint_add")).status_code == 403
+    assert client.post(change, {"sequence": 0}).status_code == 403
+    assert client.post(reverse("admin:core_auditcheckpoint_delete", args=[copy.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert AuditCheckpoint.objects.get(pk=copy.pk).sequence == 2
