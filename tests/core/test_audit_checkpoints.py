@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -395,16 +396,16 @@ def test_a_replaced_checkpoint_file_signed_with_the_real_key_differs_from_the_co
     replaced, prev = [], checkpoints.GENESIS_DIGEST
     for line in three_checkpoints:
         original = checkpoints.parse(line, keys)
-        forged = checkpoints.sign(keys=keys, number=original.number,
-                                  at=AuditCheckpoint.objects.get(number=1).created_at,
+        at = AuditCheckpoint.objects.get(number=original.number).created_at
+        forged = checkpoints.sign(keys=keys, number=original.number, at=at + timedelta(seconds=1),
                                   sequence=original.sequence, head=original.head, prev=prev)
         replaced.append(forged.line)
         prev = forged.digest
     write_lines(replaced)
 
-    assert audit_verify().problem == (
-        "checkpoint file line 1: checkpoint #1 is not the one the database recorded: the file "
-        "was replaced."
+    assert audit_verify().problems == tuple(
+        f"checkpoint file line {n}: checkpoint #{n} is not the one the database recorded: the "
+        "file was replaced." for n in (1, 2, 3)
     )
 
 
