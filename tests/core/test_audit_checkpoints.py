@@ -724,3 +724,22 @@ def test_platform_admins_can_read_but_never_change_checkpoint_copies(client, pro
     assert client.post(reverse("admin:core_auditcheckpoint_delete", args=[copy.pk]),
                        {"post": "yes"}).status_code == 403
     assert AuditCheckpoint.objects.get(pk=copy.pk).sequence == 2
+
+
+@pytest.mark.django_db
+def test_the_documented_procedure_after_a_point_in_time_restore_verifies_again():
+    # docs/operations/audit-checkpoints.md: the restored database's last checkpoint copy says
+    # how many lines of the old file the new file keeps.
+    for _ in range(4):
+        make_chain(2)
+        audit_checkpoint_write()
+    # The restore: the database as it was when checkpoint #2 had just been written.
+    tamper("DELETE FROM core_auditcheckpoint WHERE number > 2", table="core_auditcheckpoint")
+    tamper("DELETE FROM core_auditentry WHERE sequence > 4")
+    assert audit_verify().problem.startswith("chain ends at entry 4, but checkpoint #4 of ")
+
+    keep = AuditCheckpoint.objects.order_by("-number").first().number
+    write_lines(lines()[:keep])
+
+    assert audit_verify().ok
+    assert audit_checkpoint_write(force=True).number == 3
