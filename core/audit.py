@@ -407,7 +407,7 @@ def audit_checkpoint_write(
             head_hash=checkpoint.head, key_id=checkpoint.kid, line_digest=checkpoint.digest,
         )
         # Appended before the copy commits: a copy in the database always has its line.
-        checkpoints.append(handle, checkpoint)
+        checkpoints.append(handle, path, checkpoint)
     checkpoint_logger.info(checkpoint.line.decode())
     return checkpoint
 

@@ -192,7 +192,7 @@ def read_lines(path: Path, upto: int | None) -> Iterator[tuple[int, bytes]]:
 
 
 def last_line(handle) -> bytes | None:
-    """The last complete line of an open binary file, read backwards from its end."""
+    """The last line of an open binary file, read backwards from its end (None when empty)."""
     handle.seek(0, os.SEEK_END)
     end = handle.tell()
     if end == 0:
@@ -225,12 +225,12 @@ def locked_for_append(path: Path):
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def append(handle, checkpoint: Checkpoint) -> None:
+def append(handle, path: Path, checkpoint: Checkpoint) -> None:
     """Write the line in one call (O_APPEND: never interleaved) and make it durable."""
     try:
         os.write(handle.fileno(), checkpoint.line + b"\n")
         os.fsync(handle.fileno())
     except OSError as exc:
         if exc.errno in (errno.EPERM, errno.EACCES):
-            raise CheckpointError(f"Cannot append to {handle.name}: {exc.strerror}.") from exc
+            raise CheckpointError(f"Cannot append to {path}: {exc.strerror}.") from exc
         raise
