@@ -158,8 +158,8 @@ def audit_verify(*, batch_size: int = 5000, checkpoint_path: Path | None = None)
     # head the file names was committed before the chain is read.
     recorded = AuditCheckpoint.objects.order_by("-number").first()
     size = checkpoints.file_size(path)
-    file_problems, file_count, last = _check_checkpoint_file(path, size, keys, recorded)
-    walk = _Walk(signed=_signed_checkpoints(path, size, keys))
+    file_problems, file_count, last = checkpoints.check_file(path, size, keys, recorded)
+    walk = _Walk(signed=checkpoints.signed_checkpoints(path, size, keys))
     walk.next_checkpoint()
     walk.compare_checkpoints(0, GENESIS_HASH)
     checked = 0 if walk.problem else _walk_chain(walk, batch_size)
@@ -233,126 +233,6 @@ def _last_of(walk: _Walk) -> Checkpoint:
     return last
 
 
-def _signed_checkpoints(path: Path, size: int | None, keys: dict[str, bytes]
-                        ) -> Iterator[Checkpoint]:
-    """The validly signed checkpoints of the file, in order (the others are reported apart)."""
-    try:
-        for _number, line in checkpoints.read_lines(path, size):
-            try:
-                yield checkpoints.parse(line, keys)
-            except LineProblem:
-                continue
-    except OSError:
-        return  # reported by _check_checkpoint_file
-
-
-def _check_checkpoint_file(path: Path, size: int | None, keys: dict[str, bytes],
-                           recorded: AuditCheckpoint | None
-                           ) -> tuple[list[str], int, Checkpoint | None]:
-    """Check every line's signature and link, and the file against the database's copy."""
-    problems: list[str] = []
-    state = _FileState()
-    copies = _recorded_copies(recorded)
-    try:
-        for line_number, line in checkpoints.read_lines(path, size):
-            try:
-                checkpoint = checkpoints.parse(line, keys)
-            except LineProblem as exc:
-                problems.append(f"checkpoint file line {line_number}: {exc}.")
-                state.skip(line)
-                continue
-            problem = state.follow(checkpoint) or copies.compare(checkpoint)
-            if problem:
-                problems.append(f"checkpoint file line {line_number}: {problem}")
-    except OSError as exc:
-        problems.append(f"checkpoint file {path} cannot be read: {exc.strerror or exc}.")
-        return problems, state.count, state.last
-    if recorded is not None and (state.last is None or state.last.number < recorded.number):
-        problems.append(_file_behind(path, size, state.last, recorded))
-    return problems, state.count, state.last
-
-
-@dataclass
-class _FileState:
-    """The line before the one being read, to check that each line follows it."""
-
-    last: Checkpoint | None = None
-    previous_digest: str | None = None
-    previous_reported: bool = False
-    previous_unreadable: bool = False
-    count: int = 0
-
-    def skip(self, line: bytes) -> None:
-        self.previous_digest, self.previous_reported = checkpoints.line_digest(line), True
-        self.previous_unreadable = True
-
-    def follow(self, checkpoint: Checkpoint) -> str | None:
-        problem = self._link_problem(checkpoint)
-        if problem is None and self.last and checkpoint.sequence < self.last.sequence:
-            problem = (f"checkpoint #{checkpoint.number} signs head entry {checkpoint.sequence}, "
-                       f"older than the head entry {self.last.sequence} of the one before it.")
-        self.previous_digest, self.previous_reported = checkpoint.digest, problem is not None
-        self.previous_unreadable = False
-        self.last, self.count = checkpoint, self.count + 1
-        return problem
-
-    def _link_problem(self, checkpoint: Checkpoint) -> str | None:
-        if self.previous_unreadable:
-            return None  # the line before was reported already; its place cannot be judged
-        expected = self.last.number + 1 if self.last else 1
-        if checkpoint.number > expected:
-            missing = (f"checkpoint #{expected} is" if checkpoint.number == expected + 1
-                       else f"checkpoints #{expected} to #{checkpoint.number - 1} are")
-            return f"checkpoint #{checkpoint.number} follows #{expected - 1}: {missing} missing " \
-                "from the file (lines were removed)."
-        if checkpoint.number < expected:
-            return f"checkpoint #{checkpoint.number} appears after #{expected - 1}: lines were " \
-                "inserted, repeated or reordered."
-        previous = self.previous_digest or checkpoints.GENESIS_DIGEST
-        if checkpoint.prev != previous and not self.previous_reported:
-            return f"checkpoint #{checkpoint.number} does not follow the line before it: " \
-                "a line was replaced."
-        return None
-
-
-class _RecordedCopies:
-    """Streams the database's copies of the checkpoints alongside the file, by number."""
-
-    def __init__(self, rows: Iterator[tuple[int, str]]) -> None:
-        self.rows = rows
-        self.row = next(rows, None)
-
-    def compare(self, checkpoint: Checkpoint) -> str | None:
-        while self.row is not None and self.row[0] < checkpoint.number:
-            self.row = next(self.rows, None)
-        if self.row is None or self.row[0] != checkpoint.number:
-            return None
-        if self.row[1] != checkpoint.digest:
-            return (f"checkpoint #{checkpoint.number} is not the one the database recorded: "
-                    "the file was replaced.")
-        return None
-
-
-def _recorded_copies(recorded: AuditCheckpoint | None) -> _RecordedCopies:
-    if recorded is None:
-        return _RecordedCopies(iter(()))
-    rows = (AuditCheckpoint.objects.filter(number__lte=recorded.number).order_by("number")
-            .values_list("number", "line_digest").iterator(chunk_size=2000))
-    return _RecordedCopies(rows)
-
-
-def _file_behind(path: Path, size: int | None, last: Checkpoint | None,
-                 recorded: AuditCheckpoint) -> str:
-    written = f"checkpoint #{recorded.number} of {recorded.created_at:%Y-%m-%dT%H:%M:%SZ}"
-    if size is None:
-        return (f"checkpoint file {path} is missing, but the database recorded {written}: "
-                "the file was removed or the setting points elsewhere.")
-    if last is None:
-        return f"checkpoint file {path} holds no checkpoint, but the database recorded {written}."
-    return (f"checkpoint file ends at checkpoint #{last.number}, but the database recorded "
-            f"{written}: the file was cut off or replaced.")
-
-
 def _notes(keys: dict[str, bytes], checked: int, count: int, last: Checkpoint | None,
            recorded: AuditCheckpoint | None) -> tuple[str, ...]:
     notes = []
@@ -389,7 +269,7 @@ def audit_checkpoint_write(
     recorded = AuditCheckpoint.objects.order_by("-number").first()
     if recorded is not None and not path.exists():
         # Never start a new file when the old one is gone: that would hide its loss.
-        raise CheckpointError(_file_behind(path, None, None, recorded))
+        raise CheckpointError(checkpoints.file_behind(path, None, None, recorded))
     with checkpoints.locked_for_append(path) as handle:
         last = _last_checkpoint(handle, path, keys, recorded)
         head = (AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
@@ -429,7 +309,7 @@ def _last_checkpoint(handle, path: Path, keys: dict[str, bytes],
             raise CheckpointError(f"The last line of {path} is not a valid checkpoint: {exc}. "
                                   "Run manage.py audit_verify.") from exc
     if recorded is not None and (last is None or last.number < recorded.number):
-        raise CheckpointError(_file_behind(path, 0, last, recorded))
+        raise CheckpointError(checkpoints.file_behind(path, 0, last, recorded))
     return last
 
 

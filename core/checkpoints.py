@@ -10,8 +10,8 @@ removed, inserted or reordered without breaking the chain of lines; ``core.model
 keeps a copy of each line's digest in the database, so a file that was cut off, replaced or
 deleted is noticed too.
 
-This module knows the line format, the keys and the file; ``core.audit`` writes checkpoints and
-checks the audit chain against them.
+This module knows the line format, the keys and the file, and checks the file against itself and
+the database's copies; ``core.audit`` writes checkpoints and checks the audit chain against them.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from core.models import AuditCheckpoint
 
 FORMAT_VERSION = 1
 GENESIS_DIGEST = "0" * 64
@@ -234,3 +236,126 @@ def append(handle, path: Path, checkpoint: Checkpoint) -> None:
         if exc.errno in (errno.EPERM, errno.EACCES):
             raise CheckpointError(f"Cannot append to {path}: {exc.strerror}.") from exc
         raise
+
+
+# -- checking the file against itself and the database's copies ------------------------------
+
+
+def signed_checkpoints(path: Path, size: int | None, keys: dict[str, bytes]
+                       ) -> Iterator[Checkpoint]:
+    """The validly signed checkpoints of the file, in order (the others are reported apart)."""
+    try:
+        for _number, line in read_lines(path, size):
+            try:
+                yield parse(line, keys)
+            except LineProblem:
+                continue
+    except OSError:
+        return  # reported by check_file
+
+
+def check_file(path: Path, size: int | None, keys: dict[str, bytes],
+               recorded: AuditCheckpoint | None) -> tuple[list[str], int, Checkpoint | None]:
+    """Check every line's signature and link, and the file against the database's copy."""
+    problems: list[str] = []
+    state = _FileState()
+    copies = _recorded_copies(recorded)
+    try:
+        for line_number, line in read_lines(path, size):
+            try:
+                checkpoint = parse(line, keys)
+            except LineProblem as exc:
+                problems.append(f"checkpoint file line {line_number}: {exc}.")
+                state.skip(line)
+                continue
+            problem = state.follow(checkpoint) or copies.compare(checkpoint)
+            if problem:
+                problems.append(f"checkpoint file line {line_number}: {problem}")
+    except OSError as exc:
+        problems.append(f"checkpoint file {path} cannot be read: {exc.strerror or exc}.")
+        return problems, state.count, state.last
+    if recorded is not None and (state.last is None or state.last.number < recorded.number):
+        problems.append(file_behind(path, size, state.last, recorded))
+    return problems, state.count, state.last
+
+
+@dataclass
+class _FileState:
+    """The line before the one being read, to check that each line follows it."""
+
+    last: Checkpoint | None = None
+    previous_digest: str | None = None
+    previous_reported: bool = False
+    previous_unreadable: bool = False
+    count: int = 0
+
+    def skip(self, line: bytes) -> None:
+        self.previous_digest, self.previous_reported = line_digest(line), True
+        self.previous_unreadable = True
+
+    def follow(self, checkpoint: Checkpoint) -> str | None:
+        problem = self._link_problem(checkpoint)
+        if problem is None and self.last and checkpoint.sequence < self.last.sequence:
+            problem = (f"checkpoint #{checkpoint.number} signs head entry {checkpoint.sequence}, "
+                       f"older than the head entry {self.last.sequence} of the one before it.")
+        self.previous_digest, self.previous_reported = checkpoint.digest, problem is not None
+        self.previous_unreadable = False
+        self.last, self.count = checkpoint, self.count + 1
+        return problem
+
+    def _link_problem(self, checkpoint: Checkpoint) -> str | None:
+        if self.previous_unreadable:
+            return None  # the line before was reported already; its place cannot be judged
+        expected = self.last.number + 1 if self.last else 1
+        if checkpoint.number > expected:
+            missing = (f"checkpoint #{expected} is" if checkpoint.number == expected + 1
+                       else f"checkpoints #{expected} to #{checkpoint.number - 1} are")
+            return f"checkpoint #{checkpoint.number} follows #{expected - 1}: {missing} missing " \
+                "from the file (lines were removed)."
+        if checkpoint.number < expected:
+            return f"checkpoint #{checkpoint.number} appears after #{expected - 1}: lines were " \
+                "inserted, repeated or reordered."
+        previous = self.previous_digest or GENESIS_DIGEST
+        if checkpoint.prev != previous and not self.previous_reported:
+            return f"checkpoint #{checkpoint.number} does not follow the line before it: " \
+                "a line was replaced."
+        return None
+
+
+class _RecordedCopies:
+    """Streams the database's copies of the checkpoints alongside the file, by number."""
+
+    def __init__(self, rows: Iterator[tuple[int, str]]) -> None:
+        self.rows = rows
+        self.row = next(rows, None)
+
+    def compare(self, checkpoint: Checkpoint) -> str | None:
+        while self.row is not None and self.row[0] < checkpoint.number:
+            self.row = next(self.rows, None)
+        if self.row is None or self.row[0] != checkpoint.number:
+            return None
+        if self.row[1] != checkpoint.digest:
+            return (f"checkpoint #{checkpoint.number} is not the one the database recorded: "
+                    "the file was replaced.")
+        return None
+
+
+def _recorded_copies(recorded: AuditCheckpoint | None) -> _RecordedCopies:
+    if recorded is None:
+        return _RecordedCopies(iter(()))
+    rows = (AuditCheckpoint.objects.filter(number__lte=recorded.number).order_by("number")
+            .values_list("number", "line_digest").iterator(chunk_size=2000))
+    return _RecordedCopies(rows)
+
+
+def file_behind(path: Path, size: int | None, last: Checkpoint | None,
+                recorded: AuditCheckpoint) -> str:
+    """What to say when the database recorded a checkpoint the file does not hold."""
+    written = f"checkpoint #{recorded.number} of {recorded.created_at:%Y-%m-%dT%H:%M:%SZ}"
+    if size is None:
+        return (f"checkpoint file {path} is missing, but the database recorded {written}: "
+                "the file was removed or the setting points elsewhere.")
+    if last is None:
+        return f"checkpoint file {path} holds no checkpoint, but the database recorded {written}."
+    return (f"checkpoint file ends at checkpoint #{last.number}, but the database recorded "
+            f"{written}: the file was cut off or replaced.")
