@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.audit_sealing import audit_detail, is_sealed
-from core.models import AuditEntry, StatusChange
+from core.models import AuditCheckpoint, AuditEntry, StatusChange
 
 STILL_SEALED = "Sealed until the opening: who acted, for whom and what is not shown before then."
 
@@ -48,6 +48,11 @@ def _describe(detail: dict) -> str:
              f"for organisation #{organisation}" if organisation else "",
              detail.get("summary") or "", f"changes: {detail.get('changes') or {}}"]
     return " · ".join(part for part in parts if part)
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["number", "created_at", "sequence", "key_id", "head_hash"]
 
 
 @admin.register(StatusChange)

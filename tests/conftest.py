@@ -1,5 +1,7 @@
 """Role fixtures shared by every test package."""
 
+import uuid
+
 import pytest
 from django.test.client import ClientMixin
 
@@ -62,6 +64,14 @@ def platform_admin(db):
 @pytest.fixture
 def citizen(db):
     return factories.CitizenFactory()
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint_file(settings, tmp_path_factory):
+    """Each test's checkpoints go to a file of its own: its database is rolled back after it."""
+    folder = tmp_path_factory.getbasetemp() / "audit-checkpoints"
+    folder.mkdir(exist_ok=True)
+    settings.AUDIT_CHECKPOINT_PATH = folder / f"{uuid.uuid4().hex}.jsonl"
 
 
 @pytest.fixture(autouse=True)

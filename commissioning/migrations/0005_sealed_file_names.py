@@ -56,7 +56,7 @@ def seal_names(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("commissioning", "0004_tender_search_vector"),
-        ("core", "0003_sealed_document_name"),
+        ("core", "0004_sealed_document_name"),
     ]
 
     operations = [migrations.RunPython(seal_names, migrations.RunPython.noop)]

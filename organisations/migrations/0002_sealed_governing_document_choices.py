@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_sealed_document_name'),
+        ('core', '0004_sealed_document_name'),
         ('organisations', '0001_initial'),
     ]
 

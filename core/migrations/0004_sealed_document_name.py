@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
+        ('core', '0003_audit_checkpoints'),
     ]
 
     operations = [
