@@ -7,11 +7,13 @@ class CommissioningConfig(AppConfig):
     def ready(self) -> None:
         from commissioning import (  # noqa: F401  (rules registers the permissions)
             bid_panels,
+            listing,
             navigation,
             rules,
             socialvalue_links,
         )
 
         navigation.register_items()
+        listing.register()
         bid_panels.register()
         socialvalue_links.register()
