@@ -142,6 +142,12 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
+    def add(self, other: LoadResult) -> None:
+        self.requests += other.requests
+        self.errors += other.errors
+        self.latencies.extend(other.latencies)
+        self.seconds += other.seconds
+
     def summary(self) -> dict:
         ordered = sorted(self.latencies) or [0.0]
         return {

@@ -37,6 +37,8 @@ def main() -> None:
     parser.add_argument("--tenders", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="interleaved rounds per page (seconds are split between them)")
     args = parser.parse_args()
     url = support.database_url()
     support.recreate_database(url)
@@ -119,28 +121,35 @@ def _admin_session() -> str:
 
 
 def _measure(port: int, args, cookie: str) -> dict:
-    pages = {"trivial": "/bench/trivial/", "tender_list": "/tenders/",
-             "tender_list_filtered": "/tenders/?q=care&suitable=vcse&page=3"}
     rng = random.Random(11)
-    uncached = lambda: f"/tenders/?page={rng.randrange(1, args.tenders // 20)}"  # noqa: E731
-    admin = "/bench/admin/commissioning/tender/?q=care"
-    status, _ = support.request(port, "GET", admin, headers={"Cookie": cookie})
+    pages = {
+        "trivial": ("/bench/trivial/", None),
+        "tender_list": ("/tenders/", None),
+        "tender_list_filtered": ("/tenders/?q=care&suitable=vcse&page=3", None),
+        "tender_list_htmx": ("/tenders/?q=care&suitable=vcse&page=3", {"HX-Request": "true"}),
+        "tender_list_uncached": (lambda: f"/tenders/?page={rng.randrange(1, args.tenders // 20)}",
+                                 None),
+        "admin_changelist_search": ("/bench/admin/commissioning/tender/?q=care",
+                                    {"Cookie": cookie}),
+    }
+    status, _ = support.request(port, "GET", pages["admin_changelist_search"][0],
+                                headers={"Cookie": cookie})
     if status != 200:
         raise SystemExit(f"The admin changelist answered {status}, not 200.")
     hammer = functools.partial(support.hammer, port, concurrency=args.concurrency)
-    for path in pages.values():  # warm up every worker
-        hammer(path, seconds=2)
-    results = {name: hammer(path, seconds=args.seconds).summary()
-               for name, path in pages.items()}
-    results["tender_list_htmx"] = hammer(pages["tender_list_filtered"], seconds=args.seconds,
-                                         headers={"HX-Request": "true"}).summary()
-    results["tender_list_uncached"] = hammer(uncached, seconds=args.seconds).summary()
-    results["admin_changelist_search"] = hammer(admin, seconds=args.seconds,
-                                                headers={"Cookie": cookie}).summary()
+    for path, headers in pages.values():  # warm up every worker
+        hammer(path, seconds=1, headers=headers)
+    # Interleaved rounds, so that other work on a shared machine weighs on every page alike.
+    totals = {name: support.LoadResult() for name in pages}
+    for _ in range(args.rounds):
+        for name, (path, headers) in pages.items():
+            totals[name].add(hammer(path, seconds=args.seconds / args.rounds, headers=headers))
+    results = {name: total.summary() for name, total in totals.items()}
     trivial = results["trivial"]["rps"] or 1
     admin_rps = results["admin_changelist_search"]["rps"] or 1
     return {
         **results, "concurrency": args.concurrency, "seconds_per_page": args.seconds,
+        "rounds": args.rounds,
         "list_to_trivial_rps_ratio": round(results["tender_list"]["rps"] / trivial, 3),
         "filtered_to_trivial_rps_ratio": round(
             results["tender_list_filtered"]["rps"] / trivial, 3),
