@@ -135,7 +135,6 @@ def query_key(request: HttpRequest, *, ignore: tuple[str, ...] = ()) -> str | No
                     for v in values)
 
 
-
 def remember(scope: str, name: str, compute: Callable[[], object], *, query: str | None = ""):
     """``compute()``, kept in this process until the scope's data changes (computed afresh
     when there is no version, or when ``query`` is None: too long to keep)."""
