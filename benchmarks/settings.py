@@ -29,3 +29,10 @@ STORAGES = {
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
+if "KEY_PREFIX" not in CACHES["default"] and REDIS_URL:  # noqa: F405
+    # One prefix per benchmark run, shared with its gunicorn workers through the environment,
+    # so runs never read each other's (or anyone's) cache entries in a shared Redis.
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = os.environ.setdefault(  # noqa: F405
+        "BENCH_CACHE_PREFIX", f"bench-{uuid.uuid4().hex[:12]}")

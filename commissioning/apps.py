@@ -7,6 +7,7 @@ class CommissioningConfig(AppConfig):
     def ready(self) -> None:
         from commissioning import (  # noqa: F401  (rules registers the permissions)
             bid_panels,
+            listing,
             navigation,
             rules,
             socialvalue_links,
@@ -16,5 +17,6 @@ class CommissioningConfig(AppConfig):
 
         register_audit_unsealer(AUDIT_SEAL_KIND, audit_unsealer)
         navigation.register_items()
+        listing.register()
         bid_panels.register()
         socialvalue_links.register()

@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from commissioning.selectors import reports as data
+from core import charts
 from core.calendar import local_date
 from core.money import format_gbp
 
@@ -42,6 +43,29 @@ class Table:
     rows: list[dict]
     page: Page | None = None
     notes: list[str] = field(default_factory=list)
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of some of the table's figures (core.charts), shown above the table."""
+
+    title: str
+    caption: str
+    drawing: dict
+
+
+def _chart(title: str, what: str, series: list[charts.Series], groups: list[charts.Group]
+           ) -> Chart | None:
+    if not groups:
+        return None
+    caption = f"{charts.legend(series)} {what} The table below has every figure."
+    return Chart(title, caption, charts.bar_chart(groups=groups, series=series))
+
+
+def _bars(row: dict, keys: list[str], kind: str, unit: str = "") -> list[charts.Bar]:
+    return [charts.Bar(row.get(key), display(row.get(key), kind) + (
+        unit if row.get(key) is not None else "")) for key in keys]
 
 
 @dataclass(frozen=True)
@@ -72,8 +96,13 @@ def _pipeline(*, scope, page=None, everything=False) -> Table:
         shown.append({"status": "Total", "procedure": "", "header": True,
                       "count": sum(row["count"] for row in rows),
                       "value": sum((row["value"] or 0 for row in rows), Decimal(0))})
+    chart = _chart("Tenders by status and procedure", "Bars show the number of tenders.",
+                   [charts.Series("tenders", charts.BLUE)],
+                   [charts.Group(f"{row['status']}, {row['procedure']}",
+                                 _bars(row, ["count"], "count"))
+                    for row in shown if not row.get("header")])
     return Table(
-        caption="Tenders by status and procedure", rows=shown,
+        caption="Tenders by status and procedure", rows=shown, chart=chart,
         columns=[Column("Status", "status"), Column("Procedure", "procedure"),
                  Column("Tenders", "count", "count"),
                  Column("Estimated value excluding VAT", "value", "money")],
@@ -88,8 +117,15 @@ def _bids(*, scope, page=None, everything=False) -> Table:
     else:
         page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
         rows = list(page_obj.object_list)
+    chart = None if everything else _chart(
+        "Bids received per tender", "Bars show bids on the tenders of this page.",
+        [charts.Series("all bids", charts.BLUE), charts.Series("from SMEs", charts.GREEN),
+         charts.Series("from VCSEs", charts.PURPLE)],
+        [charts.Group(f"{row['reference']} {row['title']}",
+                      _bars(row, ["bid_count", "sme_bids", "vcse_bids"], "count"))
+         for row in rows])
     return Table(
-        caption="Bids received per tender", rows=rows, page=page_obj,
+        caption="Bids received per tender", rows=rows, page=page_obj, chart=chart,
         columns=[Column("Reference", "reference"), Column("Tender", "title"),
                  Column("Authority", "authority__name"), Column("Deadline", "deadline", "date"),
                  Column("Bids", "bid_count", "count"), Column("From SMEs", "sme_bids", "count"),
@@ -113,8 +149,15 @@ def _shares(*, scope, page=None, everything=False) -> Table:
                     row.get(f"awards{suffix}", 0), awards),
                 "value": group_value or Decimal(0), "value_share": percent(group_value, value),
             })
+    chart = _chart(
+        "Share of award value by type of supplier", "Bars show each group's share of the "
+        "value of the authority's awards, in per cent.",
+        [charts.Series("share of award value", charts.BLUE)],
+        [charts.Group(f"{row['authority']}: {row['group']}",
+                      _bars(row, ["value_share"], "percent"))
+         for row in rows if row["group"] != GROUP_LABELS["all"]])
     return Table(
-        caption="Bids and awards by type of supplier", rows=rows,
+        caption="Bids and awards by type of supplier", rows=rows, chart=chart,
         columns=[Column("Authority", "authority"), Column("Supplier type", "group"),
                  Column("Bids", "bids", "count"), Column("Share of bids", "bid_share", "percent"),
                  Column("Awards", "awards", "count"),
@@ -135,8 +178,12 @@ def _time_to_award(*, scope, page=None, everything=False) -> Table:
     if len(rows) > 1:
         rows.append({"authority": "All authorities", "header": True, "awards": overall["awards"],
                      "mean": days(overall["mean_days"]), "median": days(overall["median_days"])})
+    chart = _chart("Days from tender publication to award notice", "Bars show days.",
+                   [charts.Series("mean", charts.BLUE), charts.Series("median", charts.GREEN)],
+                   [charts.Group(row["authority"], _bars(row, ["mean", "median"], "days", " days"))
+                    for row in rows])
     return Table(
-        caption="Days from tender publication to award notice", rows=rows,
+        caption="Days from tender publication to award notice", rows=rows, chart=chart,
         columns=[Column("Authority", "authority"), Column("Awards", "awards", "count"),
                  Column("Mean (days)", "mean", "days"),
                  Column("Median (days)", "median", "days")],

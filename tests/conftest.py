@@ -88,6 +88,9 @@ def clear_cache() -> None:
     """Empty this run's cache entries (on Redis only ours: the key prefix is per run)."""
     from django.core.cache import cache
 
+    from core import pagecache
+
+    pagecache.memory.clear()
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
     else:

@@ -138,6 +138,9 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered public pages kept until their data changes (core.pagecache). Their version lives in
+# the cache, so it must be shared by every process: on by default with Redis only.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 
 # Sessions live in the database so that a Redis outage never logs anybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

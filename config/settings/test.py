@@ -25,6 +25,7 @@ if REDIS_URL:
     # Each test run gets its own key prefix so runs never read each other's cache entries
     # (rate-limit counters, for one, outlive a run).
     CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+PAGE_CACHE_ENABLED = True  # one process, so the local-memory cache is shared enough
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
