@@ -121,6 +121,13 @@ def receipt_get_for_user(*, user, bid: Bid, pk: int) -> BidReceipt:
     return receipt
 
 
+def latest_receipt(*, bid: Bid) -> BidReceipt | None:
+    """The receipt of the bid's current submission (None while it is not submitted)."""
+    if bid.status != Bid.Status.SUBMITTED:
+        return None
+    return BidReceipt.objects.filter(bid=bid).order_by("-received_at", "-id").first()
+
+
 def tender_for_bidding(*, pk: int) -> Tender:
     """A published tender a provider may start a bid for (404 otherwise)."""
     tender = (Tender.objects.select_related("authority").prefetch_related("lots")

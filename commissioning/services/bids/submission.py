@@ -1,13 +1,14 @@
 """Submitting, withdrawing and resubmitting a bid, and the receipt that proves it.
 
-Submission is one atomic step under the tender lock (see ``clock``): the deadline is compared
-with the server time read after the lock, every mandatory part is checked, and the receipt is
-written in the same transaction. The receipt email is enqueued through the outbox, so it is
-sent only after the transaction commits.
+Submission is one atomic step under the tender's shared lock (see ``clock``): the request is
+judged by when it reached the portal, every mandatory part is checked, and the receipt is
+written in the same transaction with both times, received and recorded. The receipt email is
+enqueued through the outbox, so it is sent only after the transaction commits.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -42,26 +43,30 @@ class BidIncomplete(ValidationError):
         super().__init__([problem.text for problem in problems], code="incomplete")
 
 
-def bid_submit(*, bid: Bid, actor, declarations: dict[str, Any] | None = None) -> BidReceipt:
+def bid_submit(*, bid: Bid, actor, declarations: dict[str, Any] | None = None,
+               received_at: datetime | None = None) -> BidReceipt:
     """Submit the bid and return its receipt; raise a ValidationError saying why not.
 
-    Declarations sent with the submission are saved to the draft first, in their own
-    transaction, so they are kept even when the submission is refused (deadline passed,
-    something missing).
+    ``received_at`` is when the request reached the portal (``request.received_at``): the
+    submission is judged by it. Declarations sent with the submission are saved to the draft
+    first, in their own transaction, so they are kept even when the submission is refused
+    (deadline passed, something missing).
     """
     if declarations is not None and bid.status in (Bid.Status.DRAFT, Bid.Status.WITHDRAWN):
-        bid_declarations_save(bid=bid, declarations=declarations, actor=actor)
-    return _submit(bid_id=bid.pk, actor=actor)
+        bid_declarations_save(bid=bid, declarations=declarations, actor=actor,
+                              received_at=received_at)
+    return _submit(bid_id=bid.pk, actor=actor, received_at=received_at)
 
 
 @transaction.atomic
-def _submit(*, bid_id: int, actor) -> BidReceipt:
+def _submit(*, bid_id: int, actor, received_at: datetime | None) -> BidReceipt:
     tender = clock.lock_tender(Bid.objects.values_list("tender_id", flat=True).get(pk=bid_id))
     bid = lock_bid(bid_id)
     _require_editor(actor, bid)
     if bid.status == Bid.Status.SUBMITTED:
         raise ValidationError("You have already submitted this bid.", code="submitted")
-    now = clock.server_now()
+    times = clock.moment(received_at)
+    now = times.received
     clock.ensure_open(tender, now)
     payload = unseal(tender=tender, blob=bid.sealed_content)
     files = list(bid.files.select_related("document", "slot"))
@@ -70,13 +75,15 @@ def _submit(*, bid_id: int, actor) -> BidReceipt:
     hashes = receipts.file_hashes(files)
     bid.status, bid.submitted_at, bid.withdrawn_at = Bid.Status.SUBMITTED, now, None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at"])
-    receipt = _create_receipt(bid, now, hashes, receipts.submission_digest(payload, hashes))
+    receipt = _create_receipt(bid, times, hashes, receipts.submission_digest(payload, hashes))
+    outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
+    # Last: the audit chain is one writer at a time until commit.
     audit_record(actor=actor, action="bid.submitted", obj=bid,
                  organisation_id=bid.organisation_id,
                  summary=f"Submitted the bid; receipt {receipt.number}",
                  changes={"receipt": receipt.number, "received_at": now.isoformat(),
+                          "recorded_at": times.recorded.isoformat(),
                           "submission_sha256": receipt.submission_sha256, "files": hashes})
-    outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
     return receipt
 
 
@@ -106,27 +113,27 @@ def _check_lot_limit(bid: Bid) -> None:
             "Withdraw one of them before submitting this bid.", code="lot_limit")
 
 
-def _create_receipt(bid: Bid, now, hashes: list, digest: str) -> BidReceipt:
+def _create_receipt(bid: Bid, times: clock.Moment, hashes: list, digest: str) -> BidReceipt:
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 return BidReceipt.objects.create(
-                    bid=bid, number=receipts.receipt_number(bid), received_at=now,
-                    submission_sha256=digest, file_hashes=hashes)
+                    bid=bid, number=receipts.receipt_number(bid), received_at=times.received,
+                    recorded_at=times.recorded, submission_sha256=digest, file_hashes=hashes)
         except IntegrityError:
             continue  # the random suffix collided with another receipt: draw again
     raise RuntimeError("Could not allocate a unique receipt number.")
 
 
 @transaction.atomic
-def bid_withdraw(*, bid: Bid, actor) -> Bid:
+def bid_withdraw(*, bid: Bid, actor, received_at: datetime | None = None) -> Bid:
     """Withdraw a submitted bid before the deadline; it can be changed and submitted again."""
     tender = clock.lock_tender(bid.tender_id)
     bid = lock_bid(bid.pk)
     _require_editor(actor, bid)
     if bid.status != Bid.Status.SUBMITTED:
         raise ValidationError("Only a submitted bid can be withdrawn.", code="not_submitted")
-    now = clock.server_now()
+    now = clock.moment(received_at).received
     clock.ensure_open(tender, now, "Bids cannot be withdrawn at or after the deadline.")
     bid.status, bid.withdrawn_at = Bid.Status.WITHDRAWN, now
     bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
