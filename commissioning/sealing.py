@@ -62,7 +62,6 @@ def master() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
-@transaction.atomic
 def tender_key(tender: Tender) -> Fernet:
     """The tender's data key, created on first use.
 
@@ -70,7 +69,12 @@ def tender_key(tender: Tender) -> Fernet:
     two: the key is unique per tender, so the second insert waits for the first and, once it
     commits, fails; the second then reads the first's key. (No lock on the tender row: bid
     requests hold its shared lock, and two of them upgrading it would wait for each other.)
+    The unwrapped key is kept on the tender instance for the rest of the request (a data key
+    never changes; re-wrapping changes only how it is stored).
     """
+    cached = tender.__dict__.get("_data_key")
+    if cached is not None and cached[0] == tuple(settings.BID_MASTER_KEYS):
+        return cached[1]
     key = TenderKey.objects.filter(tender_id=tender.pk).first()
     if key is None:
         wrapped = master().encrypt(Fernet.generate_key())
@@ -79,7 +83,9 @@ def tender_key(tender: Tender) -> Fernet:
                 key = TenderKey.objects.create(tender_id=tender.pk, wrapped_key=wrapped)
         except IntegrityError:
             key = TenderKey.objects.get(tender_id=tender.pk)
-    return _unwrap(key)
+    fernet = _unwrap(key)
+    tender.__dict__["_data_key"] = (tuple(settings.BID_MASTER_KEYS), fernet)
+    return fernet
 
 
 def _unwrap(key: TenderKey) -> Fernet:

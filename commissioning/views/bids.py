@@ -250,7 +250,7 @@ def bid_submit(request, pk: int):
         except services.BidIncomplete as error:
             problems = forms.problem_links(bid, error.problems)
         except ValidationError as error:
-            if error.code == "submitted":  # a retry of a submission that went through
+            if getattr(error, "code", None) == "submitted":  # a resent submission that went through
                 return _already_submitted(request, bid)
             attach_errors(form, error)
         else:

@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from commissioning import receipts
 from commissioning.models import Bid, BidReceipt
-from commissioning.sealing import unseal
+from commissioning.sealing import seal, unseal
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import (
     declaration_problems,
     submission_problems,
 )
-from commissioning.services.bids.drafts import _require_editor, bid_declarations_save, lock_bid
+from commissioning.services.bids.drafts import EDITABLE, _require_editor, lock_bid
 from core import outbox
 from core.audit import audit_record
 from core.notifications import notify
@@ -49,29 +49,36 @@ def bid_submit(*, bid: Bid, actor, declarations: dict[str, Any] | None = None,
 
     ``received_at`` is when the request reached the portal (``request.received_at``): the
     submission is judged by it. Declarations sent with the submission are saved to the draft
-    first, in their own transaction, so they are kept even when the submission is refused
-    (deadline passed, something missing).
+    in the same transaction, and kept even when the submission is refused (deadline passed,
+    something missing): the refusal is raised after the commit.
     """
-    if declarations is not None and bid.status in (Bid.Status.DRAFT, Bid.Status.WITHDRAWN):
-        bid_declarations_save(bid=bid, declarations=declarations, actor=actor,
-                              received_at=received_at)
-    return _submit(bid_id=bid.pk, actor=actor, received_at=received_at)
+    outcome = _submit(bid_id=bid.pk, tender_id=bid.tender_id, actor=actor,
+                      declarations=declarations, received_at=received_at)
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
 
 
 @transaction.atomic
-def _submit(*, bid_id: int, actor, received_at: datetime | None) -> BidReceipt:
-    tender = clock.lock_tender(Bid.objects.values_list("tender_id", flat=True).get(pk=bid_id))
+def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] | None,
+            received_at: datetime | None) -> BidReceipt | ValidationError:
+    tender = clock.lock_tender(tender_id)
     bid = lock_bid(bid_id)
     _require_editor(actor, bid)
     if bid.status == Bid.Status.SUBMITTED:
-        raise ValidationError("You have already submitted this bid.", code="submitted")
+        return ValidationError("You have already submitted this bid.", code="submitted")
     times = clock.moment(received_at)
     now = times.received
-    clock.ensure_open(tender, now)
     payload = unseal(tender=tender, blob=bid.sealed_content)
+    if declarations is not None and bid.status in EDITABLE:
+        _save_declarations(bid, tender, payload, declarations, actor, now)
     files = list(bid.files.select_related("document", "slot"))
-    _check_complete(bid, payload, files)
-    _check_lot_limit(bid)
+    try:
+        clock.ensure_open(tender, now)
+        _check_complete(bid, payload, files)
+        _check_lot_limit(bid)
+    except ValidationError as refusal:
+        return refusal  # the declarations just saved are committed
     hashes = receipts.file_hashes(files)
     bid.status, bid.submitted_at, bid.withdrawn_at = Bid.Status.SUBMITTED, now, None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at"])
@@ -85,6 +92,19 @@ def _submit(*, bid_id: int, actor, received_at: datetime | None) -> BidReceipt:
                           "recorded_at": times.recorded.isoformat(),
                           "submission_sha256": receipt.submission_sha256, "files": hashes})
     return receipt
+
+
+def _save_declarations(bid: Bid, tender, payload: dict[str, Any], declarations: dict[str, Any],
+                       actor, now) -> None:
+    """Store the declarations sent with the submission (as ``bid_declarations_save`` does)."""
+    if dict(declarations) == payload.get("declarations"):
+        return  # unchanged: nothing to store or audit
+    payload["declarations"] = dict(declarations)
+    bid.sealed_content = seal(tender=tender, payload=payload)
+    bid.save(update_fields=["sealed_content", "updated_at"])
+    audit_record(actor=actor, action="bid.declarations_saved", obj=bid,
+                 organisation_id=bid.organisation_id, summary="Saved the declarations",
+                 changes={"after_deadline": not clock.is_open(tender, now)})
 
 
 def _check_complete(bid: Bid, payload: dict[str, Any], files: list) -> None:
