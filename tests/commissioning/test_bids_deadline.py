@@ -379,3 +379,27 @@ def test_the_opening_waits_for_the_submissions_in_flight(on_postgres, ready_bid,
     in_flight.finish()
     assert done.wait(WAIT) and "error" not in outcome, outcome.get("error")
     assert Opening.objects.filter(tender=tender).exists()
+
+
+def test_declarations_sent_with_a_submission_are_audited_with_it_or_with_the_refusal(
+        published_tender, provider, bid_writer, server_clock):
+    from core.models import AuditEntry
+
+    bid = fill_bid(services.bid_start(tender=published_tender, organisation=provider,
+                                      actor=bid_writer), bid_writer)
+    deadline = bid.tender.deadline
+    server_clock.at(deadline)
+    with pytest.raises(clock.DeadlinePassed):
+        services.bid_submit(bid=bid, actor=bid_writer,
+                            declarations={"accurate": True, "no_collusion": False})
+    refused = AuditEntry.objects.filter(object_id=str(bid.pk)).latest("sequence")
+    assert refused.action == "bid.declarations_saved"
+    assert refused.changes == {"after_deadline": True}
+    server_clock.at(deadline - MICROSECOND)
+    services.bid_submit(bid=bid, actor=bid_writer,
+                        declarations={"accurate": True, "no_collusion": True})
+    entries = list(AuditEntry.objects.filter(sequence__gt=refused.sequence))
+    assert [entry.action for entry in entries] == ["bid.submitted"]
+    assert entries[0].changes["declarations_saved"] is True
+    assert unseal(tender=bid.tender, blob=Bid.objects.get(pk=bid.pk).sealed_content)[
+        "declarations"] == {"accurate": True, "no_collusion": True}

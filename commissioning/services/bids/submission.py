@@ -70,41 +70,45 @@ def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] 
     times = clock.moment(received_at)
     now = times.received
     payload = unseal(tender=tender, blob=bid.sealed_content)
-    if declarations is not None and bid.status in EDITABLE:
-        _save_declarations(bid, tender, payload, declarations, actor, now)
+    declared = (declarations is not None and bid.status in EDITABLE
+                and _store_declarations(bid, tender, payload, declarations))
     files = list(bid.files.select_related("document", "slot"))
     try:
         clock.ensure_open(tender, now)
         _check_complete(bid, payload, files)
         _check_lot_limit(bid)
     except ValidationError as refusal:
-        return refusal  # the declarations just saved are committed
+        if declared:  # kept, and committed with the refusal
+            audit_record(actor=actor, action="bid.declarations_saved", obj=bid,
+                         organisation_id=bid.organisation_id, summary="Saved the declarations",
+                         changes={"after_deadline": not clock.is_open(tender, now)})
+        return refusal
     hashes = receipts.file_hashes(files)
     bid.status, bid.submitted_at, bid.withdrawn_at = Bid.Status.SUBMITTED, now, None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at"])
     receipt = _create_receipt(bid, times, hashes, receipts.submission_digest(payload, hashes))
     outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
-    # Last: the audit chain is one writer at a time until commit.
+    # Last, and one entry for the whole action: the audit chain has one writer at a time, from
+    # its entry until commit.
     audit_record(actor=actor, action="bid.submitted", obj=bid,
                  organisation_id=bid.organisation_id,
                  summary=f"Submitted the bid; receipt {receipt.number}",
                  changes={"receipt": receipt.number, "received_at": now.isoformat(),
                           "recorded_at": times.recorded.isoformat(),
+                          "declarations_saved": declared,
                           "submission_sha256": receipt.submission_sha256, "files": hashes})
     return receipt
 
 
-def _save_declarations(bid: Bid, tender, payload: dict[str, Any], declarations: dict[str, Any],
-                       actor, now) -> None:
-    """Store the declarations sent with the submission (as ``bid_declarations_save`` does)."""
+def _store_declarations(bid: Bid, tender, payload: dict[str, Any],
+                        declarations: dict[str, Any]) -> bool:
+    """Store the declarations sent with the submission; False when they were already so."""
     if dict(declarations) == payload.get("declarations"):
-        return  # unchanged: nothing to store or audit
+        return False
     payload["declarations"] = dict(declarations)
     bid.sealed_content = seal(tender=tender, payload=payload)
     bid.save(update_fields=["sealed_content", "updated_at"])
-    audit_record(actor=actor, action="bid.declarations_saved", obj=bid,
-                 organisation_id=bid.organisation_id, summary="Saved the declarations",
-                 changes={"after_deadline": not clock.is_open(tender, now)})
+    return True
 
 
 def _check_complete(bid: Bid, payload: dict[str, Any], files: list) -> None:
