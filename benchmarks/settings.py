@@ -24,5 +24,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Quiet: outage runs would print a warning per outbox message the broker could not take.
 LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "root": {"handlers": [], "level": "WARNING"}}
+           "handlers": {"null": {"class": "logging.NullHandler"}},
+           "root": {"handlers": ["null"], "level": "WARNING"}}
