@@ -21,14 +21,19 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_BROKER_URL = "memory://"
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if not os.environ.get("BENCH_REAL_BROKER"):
+    # No worker runs: messages only have to be accepted. Outage runs keep the Redis broker of
+    # REDIS_URL (their own throwaway server) to show the outbox riding out its absence.
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Quiet: outage runs would print a warning per outbox message the broker could not take.
 LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "root": {"handlers": [], "level": "WARNING"}}
+           "handlers": {"null": {"class": "logging.NullHandler"}},
+           "root": {"handlers": ["null"], "level": "WARNING"}}
 if "KEY_PREFIX" not in CACHES["default"] and REDIS_URL:  # noqa: F405
     # One prefix per benchmark run, shared with its gunicorn workers through the environment,
     # so runs never read each other's (or anyone's) cache entries in a shared Redis.

@@ -6,13 +6,16 @@ themselves. Results are printed as one JSON line and written to benchmarks/resul
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -100,9 +103,11 @@ class Server:
             self.process.kill()
 
 
-def start_gunicorn(url: str, *, workers: int = 3, threads: int = 4) -> Server:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+def start_gunicorn(url: str, *, workers: int = 3, threads: int = 4, port: int | None = None,
+                   env: dict | None = None) -> Server:
+    port = port or free_port()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+           **(env or {})}
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", str(threads), "--timeout", "120",
                "--log-level", "warning"]
@@ -117,6 +122,103 @@ def start_gunicorn(url: str, *, workers: int = 3, threads: int = 4) -> Server:
             time.sleep(0.3)
     process.kill()
     raise RuntimeError("gunicorn did not start")
+
+
+# -- throwaway servers for outage runs (never the shared PostgreSQL or Redis) ----------------
+
+
+def port_is_free(port: int) -> bool:
+    """Nobody listens on the port (connections of a server just stopped may linger)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _require_free(port: int) -> None:
+    if not port_is_free(port):
+        raise SystemExit(f"Port {port} is in use: choose another with the benchmark's options.")
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of its own in a temporary directory, on loopback, that can be
+    restarted and is removed afterwards. Runs as the ``postgres`` user when started as root."""
+
+    BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+    def __init__(self, port: int) -> None:
+        _require_free(port)
+        self.port = port
+        self.root = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._run(str(self.BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
+                  "--auth=trust", "-E", "UTF8", "--no-instructions")
+        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c max_connections=100 "
+                   f"-c unix_socket_directories={self.root} -c shared_buffers=128MB")
+        self._run(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w",
+                  "-o", options, "start")
+
+    def restart(self) -> float:
+        """Stop (fast: sessions are terminated, as in a failover) and start; seconds it took."""
+        started = time.monotonic()
+        self._run(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "restart")
+        return time.monotonic() - started
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):  # not running
+            self._run(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w",
+                      "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RedisServer:
+    """A redis-server of its own on loopback, without persistence, that can be stopped."""
+
+    def __init__(self, port: int) -> None:
+        _require_free(port)
+        self.port = port
+        self.root = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.root)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while port_is_free(self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 # -- HTTP -------------------------------------------------------------------------------------

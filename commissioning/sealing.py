@@ -47,7 +47,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from commissioning.models import Opening, Tender, TenderKey
 from core.audit_sealing import AuditSeal
@@ -71,21 +71,30 @@ def master() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
-@transaction.atomic
 def tender_key(tender: Tender) -> Fernet:
     """The tender's data key, created on first use.
 
-    The tender row is locked first, so two requests sealing the first bid of a tender at the
-    same moment create one key, not two (the second waits, then finds the first's key).
+    Two requests sealing the first bids of a tender at the same moment create one key, not
+    two: the key is unique per tender, so the second insert waits for the first and, once it
+    commits, fails; the second then reads the first's key. (No lock on the tender row: bid
+    requests hold its shared lock, and two of them upgrading it would wait for each other.)
+    The unwrapped key is kept on the tender instance for the rest of the request (a data key
+    never changes; re-wrapping changes only how it is stored).
     """
+    cached = tender.__dict__.get("_data_key")
+    if cached is not None and cached[0] == tuple(settings.BID_MASTER_KEYS):
+        return cached[1]
     key = TenderKey.objects.filter(tender_id=tender.pk).first()
     if key is None:
-        Tender.objects.select_for_update().filter(pk=tender.pk).first()
-        key = TenderKey.objects.filter(tender_id=tender.pk).first()
-        if key is None:
-            wrapped = master().encrypt(Fernet.generate_key())
-            key = TenderKey.objects.create(tender_id=tender.pk, wrapped_key=wrapped)
-    return _unwrap(key)
+        wrapped = master().encrypt(Fernet.generate_key())
+        try:
+            with transaction.atomic():
+                key = TenderKey.objects.create(tender_id=tender.pk, wrapped_key=wrapped)
+        except IntegrityError:
+            key = TenderKey.objects.get(tender_id=tender.pk)
+    fernet = _unwrap(key)
+    tender.__dict__["_data_key"] = (tuple(settings.BID_MASTER_KEYS), fernet)
+    return fernet
 
 
 def _unwrap(key: TenderKey) -> Fernet:

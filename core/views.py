@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import dashboard as dashboard_registry
-from core import health
+from core import health, outage
 from core.opportunities import open_opportunities
 from core.selectors import notifications_for
 
@@ -56,4 +56,6 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors: the database or cache may be what failed.
+    if outage.current_error_is_outage():
+        return outage.outage_response(request)
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from core.audit import audit_record
+from core.locks import lock_exclusive
 from core.models import StatusChange
 
 # A permission check: (actor, obj) -> bool. django-rules predicates fit this shape.
@@ -96,7 +97,8 @@ def allows(t: Transition, actor: Any, obj: Any) -> bool:
 
 
 def _lock(obj: models.Model) -> models.Model:
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    # Exclusive (core.locks): waits for, and keeps out, work that holds the object's shared lock.
+    return lock_exclusive(type(obj)._default_manager.all(), obj.pk)
 
 
 @transaction.atomic

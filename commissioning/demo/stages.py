@@ -65,7 +65,7 @@ def close_bidding(tender: Tender, *, days_ago: int) -> Tender:
     for hours, bid in enumerate(submitted, start=1):
         moment = deadline - timedelta(days=1, hours=3 * hours)
         Bid.objects.filter(pk=bid.pk).update(submitted_at=moment)
-        BidReceipt.objects.filter(bid=bid).update(received_at=moment)
+        BidReceipt.objects.filter(bid=bid).update(received_at=moment, recorded_at=moment)
     tender.refresh_from_db()
     return tender
 

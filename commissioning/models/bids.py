@@ -77,11 +77,16 @@ class BidFile(TimeStampedModel):
 
 
 class BidReceipt(models.Model):
-    """Proof of an accepted submission: server time and SHA-256 of each file and the whole."""
+    """Proof of an accepted submission: its times and SHA-256 of each file and the whole.
+
+    ``received_at`` is when the request reached the portal, the time the deadline is judged by;
+    ``recorded_at`` is when the portal recorded the submission (at most a queue's wait later).
+    """
 
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="receipts")
     number = models.CharField(max_length=40, unique=True)
     received_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
     submission_sha256 = models.CharField(max_length=64)
     file_hashes = models.JSONField(default=list)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -210,6 +210,13 @@ def receipt_files_for_user(*, user, receipt: BidReceipt) -> list[dict[str, Any]]
     return receipt_files(receipt)
 
 
+def latest_receipt(*, bid: Bid) -> BidReceipt | None:
+    """The receipt of the bid's current submission (None while it is not submitted)."""
+    if bid.status != Bid.Status.SUBMITTED:
+        return None
+    return BidReceipt.objects.filter(bid=bid).order_by("-received_at", "-id").first()
+
+
 def tender_for_bidding(*, pk: int) -> Tender:
     """A published tender a provider may start a bid for (404 otherwise)."""
     tender = (Tender.objects.select_related("authority").prefetch_related("lots")

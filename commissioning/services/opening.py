@@ -26,6 +26,7 @@ from commissioning.services.publication import release_publish
 from commissioning.services.reservation import bids_apply_reservation
 from commissioning.workflows import TENDER
 from core.audit import audit_record
+from core.locks import lock_exclusive
 from core.notifications import notify
 from core.templatetags.govuk import govuk_date
 from core.workflows import transition
@@ -46,7 +47,7 @@ def _check(tender: Tender, actor) -> None:
 @transaction.atomic
 def opening_request(*, tender: Tender, actor) -> Opening:
     """The first of two people asks to open the bids; a colleague must confirm."""
-    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    tender = lock_exclusive(Tender.objects.all(), tender.pk)
     _check(tender, actor)
     opening = Opening.objects.filter(tender=tender).first()
     if opening is not None:
@@ -68,7 +69,7 @@ def opening_request(*, tender: Tender, actor) -> Opening:
 @transaction.atomic
 def opening_confirm(*, tender: Tender, actor) -> Opening:
     """A second, different person confirms: the bids are opened and the bidders told."""
-    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    tender = lock_exclusive(Tender.objects.all(), tender.pk)
     _check(tender, actor)
     opening = Opening.objects.select_for_update().filter(tender=tender).first()
     if opening is None:

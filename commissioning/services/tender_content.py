@@ -31,6 +31,7 @@ from commissioning.services.tenders import (
 )
 from core.audit import audit_record
 from core.documents import DocumentPolicy, document_store
+from core.locks import lock_exclusive
 
 TENDER_DOCUMENT_POLICY = DocumentPolicy(kinds=frozenset({"pdf", "docx", "xlsx", "odt"}))
 
@@ -135,7 +136,7 @@ def tender_document_add(*, actor, tender: Tender, uploaded_file, title: str,
     """Upload a tender document. After publication it is published at once and suppliers are
     told; within 6 days of the deadline a later deadline is required."""
     _require_manager(actor, tender)
-    tender = Tender.objects.select_for_update().select_related("authority").get(pk=tender.pk)
+    tender = lock_exclusive(Tender.objects.select_related("authority"), tender.pk)
     published = tender.status != Tender.Status.DRAFT
     if published:
         tender_documents_changed(actor=actor, tender=tender, new_deadline=new_deadline,
@@ -154,7 +155,7 @@ def tender_document_withdraw(*, actor, tender: Tender, document: TenderDocument,
                              new_deadline: datetime | None = None, reason: str = "") -> None:
     """Remove a draft's document, or withdraw a published one (kept for the record)."""
     _require_manager(actor, tender)
-    tender = Tender.objects.select_for_update().select_related("authority").get(pk=tender.pk)
+    tender = lock_exclusive(Tender.objects.select_related("authority"), tender.pk)
     if tender.status == Tender.Status.DRAFT:
         document.delete()
         _audit(actor, tender, "tender.document_removed",

@@ -31,6 +31,7 @@ from commissioning.timeline import TimelineCheck, Timetable, timeline_check
 from commissioning.workflows import TENDER
 from core.audit import audit_record
 from core.calendar import LONDON
+from core.locks import lock_exclusive
 from core.notifications import notify
 from core.templatetags.govuk import govuk_date
 from core.workflows import transition
@@ -300,7 +301,8 @@ def tender_extend_deadline(*, actor, tender: Tender, new_deadline: datetime, rea
                            kind: str = DeadlineChange.Kind.OTHER) -> DeadlineChange:
     """Move the deadline of an open tender later, for every bidder alike, and tell them."""
     _require_manager(actor, tender)
-    tender = Tender.objects.select_for_update().select_related("authority").get(pk=tender.pk)
+    # Exclusive: every bid request is judged wholly before or wholly after the new deadline.
+    tender = lock_exclusive(Tender.objects.select_related("authority"), tender.pk)
     _check_open(tender)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the new deadline."})

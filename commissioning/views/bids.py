@@ -18,6 +18,7 @@ from commissioning.services import bids as services
 from commissioning.services.bids import checks
 from core.forms.errors import attach_errors
 from core.htmx import is_htmx, render_fragment
+from core.outage import outage_action
 from organisations.selectors import current_organisation
 
 EDIT = "commissioning.change_bid"
@@ -56,7 +57,8 @@ def bid_start(request, tender_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             bid = services.bid_start(tender=tender, organisation=current_organisation(request),
-                                     actor=request.user, lot=form.cleaned_data.get("lot"))
+                                     actor=request.user, lot=form.cleaned_data.get("lot"),
+                                     received_at=request.received_at)
         except ValidationError as error:
             attach_errors(form, error, default_field="lot")
         else:
@@ -82,7 +84,8 @@ def bid_answer(request, pk: int, question_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             result = services.bid_answer_save(bid=bid, question=question, actor=request.user,
-                                              text=form.cleaned_data["answer"])
+                                              text=form.cleaned_data["answer"],
+                                              received_at=request.received_at)
         except ValidationError as error:
             attach_errors(form, error, default_field="answer")
         else:
@@ -112,7 +115,8 @@ def bid_price(request, pk: int):
         breakdown = [line for f in lines if (line := f.line())]
         try:
             result = services.bid_price_save(bid=bid, total=form.cleaned_data["total"],
-                                             breakdown=breakdown, actor=request.user)
+                                             breakdown=breakdown, actor=request.user,
+                                             received_at=request.received_at)
         except ValidationError as error:
             attach_errors(form, error, default_field="total")
         else:
@@ -138,7 +142,8 @@ def bid_social_value(request, pk: int):
     blocks = forms.commitment_forms(_post(request), plan=plan, saved=saved)
     entries = forms.commitment_entries(blocks) if request.method == "POST" else saved
     if request.method == "POST" and all(block.is_valid() for block in blocks):
-        result = services.bid_social_value_save(bid=bid, entries=entries, actor=request.user)
+        result = services.bid_social_value_save(bid=bid, entries=entries, actor=request.user,
+                                                received_at=request.received_at)
         if not [i for i in result.issues if i.severity == "error"] and _saved(request, result):
             return redirect("commissioning:bid_detail", pk=bid.pk)
     return render(request, SOCIAL_VALUE_PAGE,
@@ -179,7 +184,9 @@ def bid_consortium(request, pk: int):
     form = forms.ConsortiumMemberForm(_post(request), organisations=found)
     if request.method == "POST" and form.is_valid():
         try:
-            services.bid_consortium_member_add(bid=bid, actor=request.user, **form.cleaned_data)
+            services.bid_consortium_member_add(bid=bid, actor=request.user,
+                                               received_at=request.received_at,
+                                               **form.cleaned_data)
         except ValidationError as error:
             attach_errors(form, error, default_field="organisation")
         else:
@@ -196,7 +203,8 @@ def bid_consortium_remove(request, pk: int, member_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
     member = selectors.bid_member_get(bid=bid, pk=member_pk)
     try:
-        services.bid_consortium_member_remove(member=member, actor=request.user)
+        services.bid_consortium_member_remove(member=member, actor=request.user,
+                                              received_at=request.received_at)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -205,6 +213,7 @@ def bid_consortium_remove(request, pk: int, member_pk: int):
 
 
 @login_required
+@outage_action("upload your document")
 def bid_documents(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
     slot_pk = request.POST.get("slot") or None
@@ -214,7 +223,8 @@ def bid_documents(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             bid_file = services.bid_file_add(bid=bid, slot=slot, actor=request.user,
-                                             uploaded_file=form.cleaned_data["file"])
+                                             uploaded_file=form.cleaned_data["file"],
+                                             received_at=request.received_at)
         except ValidationError as error:
             attach_errors(form, error, default_field="file")
         else:
@@ -243,7 +253,8 @@ def bid_file_remove(request, pk: int, file_pk: int):
     bid_file = selectors.bid_file_get_for_user(user=request.user, bid=bid, pk=file_pk)
     name = selectors.bid_file_name(bid_file=bid_file, user=request.user)
     try:
-        services.bid_file_remove(bid_file=bid_file, actor=request.user)
+        services.bid_file_remove(bid_file=bid_file, actor=request.user,
+                                 received_at=request.received_at)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -252,6 +263,7 @@ def bid_file_remove(request, pk: int, file_pk: int):
 
 
 @login_required
+@outage_action("submit your bid")
 def bid_submit(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
     form = forms.DeclarationsForm(_post(request))
@@ -259,10 +271,13 @@ def bid_submit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             receipt = services.bid_submit(bid=bid, actor=request.user,
-                                          declarations=form.declarations())
+                                          declarations=form.declarations(),
+                                          received_at=request.received_at)
         except services.BidIncomplete as error:
             problems = forms.problem_links(bid, error.problems)
         except ValidationError as error:
+            if getattr(error, "code", None) == "submitted":  # a resent submission that went through
+                return _already_submitted(request, bid)
             attach_errors(form, error)
         else:
             return redirect("commissioning:bid_receipt", pk=bid.pk, receipt_pk=receipt.pk)
@@ -273,13 +288,24 @@ def bid_submit(request, pk: int):
                   {"bid": bid, "overview": overview, "form": form, "problems": problems})
 
 
+def _already_submitted(request, bid):
+    bid.refresh_from_db(fields=["status"])
+    receipt = selectors.latest_receipt(bid=bid)
+    if receipt is None:
+        return redirect("commissioning:bid_detail", pk=bid.pk)
+    messages.info(request, "Your bid had already been submitted: this is its receipt. It was "
+                  "recorded once.")
+    return redirect("commissioning:bid_receipt", pk=bid.pk, receipt_pk=receipt.pk)
+
+
 @login_required
+@outage_action("withdraw your bid")
 def bid_withdraw(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
     form = forms.WithdrawForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.bid_withdraw(bid=bid, actor=request.user)
+            services.bid_withdraw(bid=bid, actor=request.user, received_at=request.received_at)
         except ValidationError as error:
             attach_errors(form, error, default_field="confirm")
         else:

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: stamps request.received_at, the time deadlines are judged by (core.request_time).
+    "core.request_time.RequestReceivedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +86,12 @@ MIDDLEWARE = [
     "organisations.middleware.CurrentOrganisationMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
 ]
+
+# When a request reached the portal: the header a trusted reverse proxy sets on every request
+# (for example "X-Request-Start", written "t=<epoch seconds or microseconds>"), believed at most
+# REQUEST_START_MAX_AGE seconds before the portal saw the request. Unset: the portal's own time.
+REQUEST_START_HEADER = env("PORTAL_REQUEST_START_HEADER") or None
+REQUEST_START_MAX_AGE = float(env("PORTAL_REQUEST_START_MAX_AGE", "60"))
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

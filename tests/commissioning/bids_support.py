@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from commissioning.models import Bid, Opening, Tender
 from commissioning.services import bids as services
 from commissioning.services.bids import clock
+from core import request_time
 from core.sample_files import simple_pdf as pdf_bytes
 from tests import factories
 from tests.commissioning import factories as cf
@@ -20,13 +21,15 @@ def pdf_upload(name: str = "method.pdf", text: str = "Method statement") -> Simp
 
 
 class ServerClock:
-    """Puts every bid request at a chosen server time (see commissioning.services.bids.clock)."""
+    """Puts every bid request at a chosen server time (see commissioning.services.bids.clock):
+    the moment it reaches the portal and the moment its decision is recorded."""
 
     def __init__(self, monkeypatch):
         self.monkeypatch = monkeypatch
 
     def at(self, moment: datetime.datetime) -> None:
         self.monkeypatch.setattr(clock, "server_now", lambda: moment)
+        self.monkeypatch.setattr(request_time, "portal_now", lambda: moment)
 
 
 def fill_bid(bid: Bid, actor, *, marker: str = "", with_files: bool = True) -> Bid:

@@ -95,7 +95,8 @@ def test_the_migration_seals_file_names_stored_in_plaintext_before():
         content_type="application/pdf", size=10, sha256="a" * 64, encrypted=True)
     BidFile.objects.create(bid=bid, document=document)
     receipt = BidReceipt.objects.create(
-        bid=bid, number="RCPT-OLD-1", received_at=bid.created_at, submission_sha256="b" * 64,
+        bid=bid, number="RCPT-OLD-1", received_at=bid.created_at,
+        recorded_at=bid.created_at, submission_sha256="b" * 64,
         file_hashes=[{"slot": "", "name": "annex-old-pricing.pdf", "size": 10,
                       "sha256": "a" * 64}])
 

@@ -1,28 +1,36 @@
-"""The deadline, enforced by the server clock on every request that changes a bid.
+"""The deadline, enforced on every request that changes a bid, by when the request arrived.
 
 Nothing flips a tender's status at the deadline: a scheduled job can lag (Prozorro's robot
 test let uploads through that way). Instead each service that changes a bid:
 
-1. locks the tender row (``SELECT ... FOR UPDATE``), so a concurrent deadline extension or
-   opening is either fully before or fully after this request;
-2. reads the clock AFTER the lock is granted: on PostgreSQL ``clock_timestamp()``, the real
-   time at that instant (``now()`` would be the start of the transaction, possibly before a
-   long wait for the lock); elsewhere ``django.utils.timezone.now()``;
-3. accepts the change only when that time is strictly before ``tender.deadline``.
+1. takes the tender's shared lock (``lock_tender``, see ``core.locks``): bidders of one tender
+   run side by side, while a deadline extension, the opening or any status change takes the
+   exclusive lock (``lock_tender_exclusive``) and so is either fully before or fully after each
+   bid request;
+2. reads the clock AFTER the lock is granted (``server_now``): on PostgreSQL
+   ``clock_timestamp()``, the real time at that instant; elsewhere ``timezone.now()``. That is
+   when the decision is recorded;
+3. judges the request by when it reached the portal (``request.received_at``, stamped by
+   ``core.request_time``; the trusted proxy's time where one is configured), never later than
+   the recorded time: it is accepted only when that time is strictly before ``tender.deadline``.
+   A request that arrived in time is not refused because it queued behind others. Called
+   without a received time (tasks, the shell, tests) the recorded time is used.
 
-A receipt carries that same instant, so the time on the receipt is the time the decision was
-made. Tests replace ``server_now`` to put the request a microsecond either side of a deadline.
+A receipt carries both times. Tests replace ``server_now`` (and the request clock) to put a
+request a microsecond either side of a deadline.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
 from commissioning.models import Tender
+from core.locks import lock_exclusive, lock_shared
 
 LATE_SUBMISSION = "Bids received at or after the deadline cannot be accepted."
 
@@ -41,9 +49,29 @@ def server_now() -> datetime.datetime:
 
 
 def lock_tender(tender_id: int) -> Tender:
-    """The tender, re-read and locked for the rest of the transaction."""
-    return (Tender.objects.select_for_update(of=("self",)).select_related("authority")
-            .get(pk=tender_id))
+    """The tender, re-read under its shared lock: for work on one bid (many at once)."""
+    return lock_shared(Tender.objects.select_related("authority"), tender_id)
+
+
+def lock_tender_exclusive(tender_id: int) -> Tender:
+    """The tender, re-read under its exclusive lock: no bid request runs until commit."""
+    return lock_exclusive(Tender.objects.select_related("authority"), tender_id)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When a bid request reached the portal, and when its decision was recorded."""
+
+    received: datetime.datetime
+    recorded: datetime.datetime
+
+
+def moment(received_at: datetime.datetime | None) -> Moment:
+    """Read the clock (after the tender lock) and the time the request is judged by."""
+    recorded = server_now()
+    if received_at is None or received_at > recorded:
+        return Moment(received=recorded, recorded=recorded)
+    return Moment(received=received_at, recorded=recorded)
 
 
 def format_deadline(moment: datetime.datetime) -> str:

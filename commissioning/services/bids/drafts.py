@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -95,11 +96,12 @@ def _check_lot(tender: Tender, lot: Lot | None) -> None:
 
 
 @transaction.atomic
-def bid_start(*, tender: Tender, organisation: Organisation, actor, lot: Lot | None = None) -> Bid:
+def bid_start(*, tender: Tender, organisation: Organisation, actor, lot: Lot | None = None,
+              received_at: datetime | None = None) -> Bid:
     """Start (or return the existing) bid of `organisation` for the tender or one of its lots."""
     tender = clock.lock_tender(tender.pk)
     _check_bidder(actor, organisation)
-    clock.ensure_open(tender, clock.server_now())
+    clock.ensure_open(tender, clock.moment(received_at).received)
     _check_lot(tender, lot)
     existing = Bid.objects.filter(tender=tender, lot=lot, organisation=organisation).first()
     if existing is not None:
@@ -128,12 +130,13 @@ def bid_audit(*, actor, action: str, bid: Bid, summary: str,
 
 
 def _save_part(bid: Bid, actor, action: str, summary: str,
-               change: Callable[[dict[str, Any]], None]) -> SaveResult:
+               change: Callable[[dict[str, Any]], None],
+               received_at: datetime | None) -> SaveResult:
     tender = clock.lock_tender(bid.tender_id)
     bid = lock_bid(bid.pk)
     _require_editor(actor, bid)
     _require_editable(bid)
-    now = clock.server_now()
+    now = clock.moment(received_at).received
     payload = unseal(tender=bid.tender, blob=bid.sealed_content)
     change(payload)
     _store(bid, payload)
@@ -152,7 +155,8 @@ def _late(tender: Tender) -> ValidationError:
 
 
 @transaction.atomic
-def bid_answer_save(*, bid: Bid, question: TenderQuestion, text: str, actor) -> SaveResult:
+def bid_answer_save(*, bid: Bid, question: TenderQuestion, text: str, actor,
+                    received_at: datetime | None = None) -> SaveResult:
     """Store the answer to one question (word limits are checked at submission)."""
     if question.tender_id != bid.tender_id:
         raise ValidationError("That question is not part of this tender.")
@@ -161,12 +165,12 @@ def bid_answer_save(*, bid: Bid, question: TenderQuestion, text: str, actor) -> 
         payload.setdefault("answers", {})[str(question.pk)] = text
 
     return _save_part(bid, actor, "bid.answer_saved", f"Saved the answer to question "
-                      f"{question.number}", change)
+                      f"{question.number}", change, received_at)
 
 
 @transaction.atomic
 def bid_price_save(*, bid: Bid, total: Decimal | None, breakdown: list[dict[str, Any]],
-                   actor) -> SaveResult:
+                   actor, received_at: datetime | None = None) -> SaveResult:
     """Store the total price and its breakdown lines (amounts as Decimal)."""
     price = {"total": "" if total is None else str(to_money(total)),
              "breakdown": [{"item": line["item"], "amount": str(to_money(line["amount"]))}
@@ -175,7 +179,7 @@ def bid_price_save(*, bid: Bid, total: Decimal | None, breakdown: list[dict[str,
     def change(payload):
         payload["price"] = price
 
-    return _save_part(bid, actor, "bid.price_saved", "Saved the price", change)
+    return _save_part(bid, actor, "bid.price_saved", "Saved the price", change, received_at)
 
 
 SV_FIELDS = ("plan_measure_id", "quantity", "delivery_plan", "owner_name", "milestones",
@@ -183,7 +187,8 @@ SV_FIELDS = ("plan_measure_id", "quantity", "delivery_plan", "owner_name", "mile
 
 
 @transaction.atomic
-def bid_social_value_save(*, bid: Bid, entries: list[dict[str, Any]], actor) -> SaveResult:
+def bid_social_value_save(*, bid: Bid, entries: list[dict[str, Any]], actor,
+                          received_at: datetime | None = None) -> SaveResult:
     """Store the social value commitments and return the counting-rule issues to show."""
     cleaned = [{key: (str(entry[key]) if isinstance(entry.get(key), Decimal) else entry.get(key))
                 for key in SV_FIELDS} for entry in entries]
@@ -192,37 +197,40 @@ def bid_social_value_save(*, bid: Bid, entries: list[dict[str, Any]], actor) -> 
         payload["social_value"] = cleaned
 
     result = _save_part(bid, actor, "bid.social_value_saved", "Saved social value commitments",
-                        change)
+                        change, received_at)
     result.issues = social_value_issues(result.bid, result.payload)
     return result
 
 
 @transaction.atomic
-def bid_declarations_save(*, bid: Bid, declarations: dict[str, Any], actor) -> SaveResult:
+def bid_declarations_save(*, bid: Bid, declarations: dict[str, Any], actor,
+                          received_at: datetime | None = None) -> SaveResult:
     def change(payload):
         payload["declarations"] = dict(declarations)
 
-    return _save_part(bid, actor, "bid.declarations_saved", "Saved the declarations", change)
+    return _save_part(bid, actor, "bid.declarations_saved", "Saved the declarations", change,
+                      received_at)
 
 
 # -- files and consortium (refused at or after the deadline) ------------------------------
 
 
-def _open_for_change(bid: Bid, actor) -> Bid:
+def _open_for_change(bid: Bid, actor, received_at: datetime | None) -> Bid:
     tender = clock.lock_tender(bid.tender_id)
     bid = lock_bid(bid.pk)
     _require_editor(actor, bid)
     _require_editable(bid)
-    clock.ensure_open(tender, clock.server_now())
+    clock.ensure_open(tender, clock.moment(received_at).received)
     return bid
 
 
 @transaction.atomic
-def bid_file_add(*, bid: Bid, slot: DocumentSlot | None, uploaded_file: File, actor) -> BidFile:
+def bid_file_add(*, bid: Bid, slot: DocumentSlot | None, uploaded_file: File, actor,
+                 received_at: datetime | None = None) -> BidFile:
     """Check, encrypt and attach a file. A file name already used is accepted too."""
     if slot is not None and slot.tender_id != bid.tender_id:
         raise ValidationError("That document is not part of this tender.")
-    bid = _open_for_change(bid, actor)
+    bid = _open_for_change(bid, actor, received_at)
     document = document_store(uploaded_file=uploaded_file, actor=actor, policy=BID_FILE_POLICY,
                               encrypt=sealer(bid.tender), audit_seal=bid_audit_seal(bid.tender))
     bid_file = BidFile.objects.create(bid=bid, slot=slot, document=document)
@@ -234,9 +242,9 @@ def bid_file_add(*, bid: Bid, slot: DocumentSlot | None, uploaded_file: File, ac
 
 
 @transaction.atomic
-def bid_file_remove(*, bid_file: BidFile, actor) -> None:
+def bid_file_remove(*, bid_file: BidFile, actor, received_at: datetime | None = None) -> None:
     """Detach a file from the bid (the encrypted document is kept for the audit trail)."""
-    bid = _open_for_change(bid_file.bid, actor)
+    bid = _open_for_change(bid_file.bid, actor, received_at)
     sha256 = bid_file.document.sha256
     BidFile.objects.filter(pk=bid_file.pk, bid=bid).delete()
     bid_audit(actor=actor, action="bid.file_removed", bid=bid,
@@ -246,9 +254,10 @@ def bid_file_remove(*, bid_file: BidFile, actor) -> None:
 
 @transaction.atomic
 def bid_consortium_member_add(*, bid: Bid, organisation: Organisation, role: str,
-                              responsibilities: str, actor) -> ConsortiumMember:
+                              responsibilities: str, actor,
+                              received_at: datetime | None = None) -> ConsortiumMember:
     """Add a verified provider as a member or key subcontractor of the bid's consortium."""
-    bid = _open_for_change(bid, actor)
+    bid = _open_for_change(bid, actor, received_at)
     if organisation.kind != Organisation.Kind.PROVIDER or not organisation.is_verified:
         raise ValidationError({"organisation": "Choose a verified provider organisation."})
     if organisation.pk == bid.organisation_id:
@@ -268,8 +277,9 @@ def bid_consortium_member_add(*, bid: Bid, organisation: Organisation, role: str
 
 
 @transaction.atomic
-def bid_consortium_member_remove(*, member: ConsortiumMember, actor) -> None:
-    bid = _open_for_change(member.bid, actor)
+def bid_consortium_member_remove(*, member: ConsortiumMember, actor,
+                                 received_at: datetime | None = None) -> None:
+    bid = _open_for_change(member.bid, actor, received_at)
     ConsortiumMember.objects.filter(pk=member.pk, bid=bid).delete()
     bid_audit(actor=actor, action="bid.consortium_member_removed", bid=bid,
               summary=f"Removed {member.organisation.name} from the consortium",

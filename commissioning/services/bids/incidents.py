@@ -51,7 +51,7 @@ def tender_incident_record(*, tender: Tender, new_deadline: datetime.datetime, r
     """Extend the tender's deadline for everyone after a platform incident."""
     if not rules.has_perm("commissioning.record_incident", actor, tender):
         raise PermissionDenied("Only platform administrators can record a platform incident.")
-    tender = clock.lock_tender(tender.pk)
+    tender = clock.lock_tender_exclusive(tender.pk)
     _validate(tender, new_deadline, reason, clock.server_now())
     change = DeadlineChange.objects.create(
         tender=tender, kind=DeadlineChange.Kind.INCIDENT, previous_deadline=tender.deadline,

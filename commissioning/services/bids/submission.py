@@ -1,13 +1,14 @@
 """Submitting, withdrawing and resubmitting a bid, and the receipt that proves it.
 
-Submission is one atomic step under the tender lock (see ``clock``): the deadline is compared
-with the server time read after the lock, every mandatory part is checked, and the receipt is
-written in the same transaction. The receipt email is enqueued through the outbox, so it is
-sent only after the transaction commits.
+Submission is one atomic step under the tender's shared lock (see ``clock``): the request is
+judged by when it reached the portal, every mandatory part is checked, and the receipt is
+written in the same transaction with both times, received and recorded. The receipt email is
+enqueued through the outbox, so it is sent only after the transaction commits.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -19,18 +20,13 @@ from django.utils import timezone
 
 from commissioning import receipts
 from commissioning.models import Bid, BidReceipt
-from commissioning.sealing import unseal
+from commissioning.sealing import seal, unseal
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import (
     declaration_problems,
     submission_problems,
 )
-from commissioning.services.bids.drafts import (
-    _require_editor,
-    bid_audit,
-    bid_declarations_save,
-    lock_bid,
-)
+from commissioning.services.bids.drafts import EDITABLE, _require_editor, bid_audit, lock_bid
 from core import outbox
 from core.notifications import notify
 from organisations.selectors import admins_of
@@ -46,43 +42,73 @@ class BidIncomplete(ValidationError):
         super().__init__([problem.text for problem in problems], code="incomplete")
 
 
-def bid_submit(*, bid: Bid, actor, declarations: dict[str, Any] | None = None) -> BidReceipt:
+def bid_submit(*, bid: Bid, actor, declarations: dict[str, Any] | None = None,
+               received_at: datetime | None = None) -> BidReceipt:
     """Submit the bid and return its receipt; raise a ValidationError saying why not.
 
-    Declarations sent with the submission are saved to the draft first, in their own
-    transaction, so they are kept even when the submission is refused (deadline passed,
-    something missing).
+    ``received_at`` is when the request reached the portal (``request.received_at``): the
+    submission is judged by it. Declarations sent with the submission are saved to the draft
+    in the same transaction, and kept even when the submission is refused (deadline passed,
+    something missing): the refusal is raised after the commit.
     """
-    if declarations is not None and bid.status in (Bid.Status.DRAFT, Bid.Status.WITHDRAWN):
-        bid_declarations_save(bid=bid, declarations=declarations, actor=actor)
-    return _submit(bid_id=bid.pk, actor=actor)
+    outcome = _submit(bid_id=bid.pk, tender_id=bid.tender_id, actor=actor,
+                      declarations=declarations, received_at=received_at)
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
 
 
 @transaction.atomic
-def _submit(*, bid_id: int, actor) -> BidReceipt:
-    tender = clock.lock_tender(Bid.objects.values_list("tender_id", flat=True).get(pk=bid_id))
+def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] | None,
+            received_at: datetime | None) -> BidReceipt | ValidationError:
+    tender = clock.lock_tender(tender_id)
     bid = lock_bid(bid_id)
     _require_editor(actor, bid)
     if bid.status == Bid.Status.SUBMITTED:
-        raise ValidationError("You have already submitted this bid.", code="submitted")
-    now = clock.server_now()
-    clock.ensure_open(tender, now)
+        return ValidationError("You have already submitted this bid.", code="submitted")
+    times = clock.moment(received_at)
+    now = times.received
     payload = unseal(tender=tender, blob=bid.sealed_content)
+    declared = (declarations is not None and bid.status in EDITABLE
+                and _store_declarations(bid, tender, payload, declarations))
     files = list(bid.files.select_related("document", "slot"))
-    _check_complete(bid, payload, files)
-    _check_lot_limit(bid)
+    try:
+        clock.ensure_open(tender, now)
+        _check_complete(bid, payload, files)
+        _check_lot_limit(bid)
+    except ValidationError as refusal:
+        if declared:  # kept, and committed with the refusal
+            bid_audit(actor=actor, action="bid.declarations_saved", bid=bid,
+                      summary="Saved the declarations",
+                      changes={"after_deadline": not clock.is_open(tender, now)})
+        return refusal
     hashes = receipts.file_hashes(files, tender=tender)
     bid.status, bid.submitted_at, bid.withdrawn_at = Bid.Status.SUBMITTED, now, None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at"])
-    receipt = _create_receipt(bid, now, hashes, receipts.submission_digest(payload, hashes))
+    receipt = _create_receipt(bid, times, hashes, receipts.submission_digest(payload, hashes))
+    outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
+    # Last, and one entry for the whole action: the audit chain has one writer at a time, from
+    # its entry until commit.
     bid_audit(actor=actor, action="bid.submitted", bid=bid,
               summary=f"Submitted the bid; receipt {receipt.number}",
               changes={"receipt": receipt.number, "received_at": now.isoformat(),
+                       "recorded_at": times.recorded.isoformat(),
+                       "declarations_saved": declared,
                        "submission_sha256": receipt.submission_sha256,
                        "files": [{k: v for k, v in entry.items() if k != "name"}
                                  for entry in hashes]})
-    outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
     return receipt
+
+
+def _store_declarations(bid: Bid, tender, payload: dict[str, Any],
+                        declarations: dict[str, Any]) -> bool:
+    """Store the declarations sent with the submission; False when they were already so."""
+    if dict(declarations) == payload.get("declarations"):
+        return False
+    payload["declarations"] = dict(declarations)
+    bid.sealed_content = seal(tender=tender, payload=payload)
+    bid.save(update_fields=["sealed_content", "updated_at"])
+    return True
 
 
 def _check_complete(bid: Bid, payload: dict[str, Any], files: list) -> None:
@@ -111,13 +137,13 @@ def _check_lot_limit(bid: Bid) -> None:
             "Withdraw one of them before submitting this bid.", code="lot_limit")
 
 
-def _create_receipt(bid: Bid, now, hashes: list, digest: str) -> BidReceipt:
+def _create_receipt(bid: Bid, times: clock.Moment, hashes: list, digest: str) -> BidReceipt:
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 return BidReceipt.objects.create(
-                    bid=bid, number=receipts.receipt_number(bid), received_at=now,
-                    submission_sha256=digest,
+                    bid=bid, number=receipts.receipt_number(bid), received_at=times.received,
+                    recorded_at=times.recorded, submission_sha256=digest,
                     file_hashes=receipts.sealed_file_hashes(bid, hashes))
         except IntegrityError:
             continue  # the random suffix collided with another receipt: draw again
@@ -125,14 +151,14 @@ def _create_receipt(bid: Bid, now, hashes: list, digest: str) -> BidReceipt:
 
 
 @transaction.atomic
-def bid_withdraw(*, bid: Bid, actor) -> Bid:
+def bid_withdraw(*, bid: Bid, actor, received_at: datetime | None = None) -> Bid:
     """Withdraw a submitted bid before the deadline; it can be changed and submitted again."""
     tender = clock.lock_tender(bid.tender_id)
     bid = lock_bid(bid.pk)
     _require_editor(actor, bid)
     if bid.status != Bid.Status.SUBMITTED:
         raise ValidationError("Only a submitted bid can be withdrawn.", code="not_submitted")
-    now = clock.server_now()
+    now = clock.moment(received_at).received
     clock.ensure_open(tender, now, "Bids cannot be withdrawn at or after the deadline.")
     bid.status, bid.withdrawn_at = Bid.Status.WITHDRAWN, now
     bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
