@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class GrantsConfig(AppConfig):
     name = "grants"
+
+    def ready(self) -> None:
+        from grants import rules  # noqa: F401  (rules registers the permissions)
