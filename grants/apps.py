@@ -5,4 +5,6 @@ class GrantsConfig(AppConfig):
     name = "grants"
 
     def ready(self) -> None:
-        from grants import rules  # noqa: F401  (rules registers the permissions)
+        from grants import navigation, rules  # noqa: F401  (rules registers the permissions)
+
+        navigation.register_items()

@@ -107,3 +107,11 @@ def final_score(application) -> Decimal | None:
     if moderation is not None:
         return moderation.score
     return getattr(application, "mean_score", None)
+
+
+def current_stage(round_) -> str:
+    """The stage a round's panel is deciding: the EOI until full applications exist."""
+    if round_.is_two_stage and not round_.applications.filter(stage="full").exclude(
+            status="draft").exists():
+        return "eoi"
+    return "full"

@@ -101,3 +101,65 @@ def transparency_totals() -> dict:
     totals["small_share"] = (round(100 * totals["small"] / totals["awarded"])
                              if totals["awarded"] and totals["small"] else 0)
     return totals
+
+
+def _child(queryset, pk: int, label: str):
+    from django.http import Http404
+
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No such {label}.")
+    return found
+
+
+def condition_of(*, award: Award, pk: int):
+    return _child(award.conditions.all(), pk, "condition")
+
+
+def variation_of(*, award: Award, pk: int):
+    return _child(award.variations.all(), pk, "variation")
+
+
+def annual_review_of(*, award: Award, pk: int):
+    return _child(award.annual_reviews.all(), pk, "annual review")
+
+
+def measures_of(*, award: Award):
+    return award.measures.select_related("measure").order_by("measure__code")
+
+
+def report_rows(*, report: MonitoringReport) -> list[dict]:
+    from core.money import format_gbp
+
+    rows = [{"key": "Progress", "value": report.progress or "Not given"},
+            {"key": "Spent so far", "value": format_gbp(report.spend_to_date)
+             if report.spend_to_date is not None else "Not given"}]
+    for result in report.results.select_related("award_measure__measure"):
+        rows.append({"key": result.award_measure.measure.name,
+                     "value": f"{result.actual} (target {result.award_measure.target})"})
+    return rows
+
+
+def award_page(*, award: Award) -> dict:
+    """Everything the award pages show, each list in one query."""
+    instalments = list(award.instalments.select_related("released_by").order_by("number"))
+    for instalment in instalments:
+        instalment.award = award
+        instalment.blocks = payment_blocks(instalment=instalment)
+    return {
+        "award": award,
+        "agreement": getattr(award, "agreement", None),
+        "conditions": list(award.conditions.all()),
+        "due_diligence": list(award.due_diligence.select_related("checked_by", "evidence")),
+        "instalments": instalments,
+        "recoveries": list(award.recoveries.all()),
+        "repayment": getattr(award, "repayment", None),
+        "repayments": list(award.repayments.all()),
+        "reports": list(award.reports.order_by("number")),
+        "variations": list(award.variations.select_related("proposed_by", "decided_by")),
+        "annual_reviews": list(award.annual_reviews.order_by("year")),
+        "measures": list(measures_of(award=award)),
+        "outstanding_repayment": (award.amount_disbursed - award.amount_repaid
+                                  - (getattr(award, "repayment", None).write_off_amount or 0))
+        if getattr(award, "repayment", None) else None,
+    }
