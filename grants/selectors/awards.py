@@ -146,6 +146,12 @@ def award_page(*, award: Award) -> dict:
     for instalment in instalments:
         instalment.award = award
         instalment.blocks = payment_blocks(instalment=instalment)
+    variations = list(award.variations.select_related("proposed_by", "decided_by"))
+    labels = {"amount_awarded": "Amount", "planned_end": "End date", "title": "Title",
+              "description": "Description"}
+    for variation in variations:
+        variation.rows = [(labels.get(k, k), variation.before.get(k), v)
+                          for k, v in variation.after.items()]
     return {
         "award": award,
         "agreement": getattr(award, "agreement", None),
@@ -156,7 +162,7 @@ def award_page(*, award: Award) -> dict:
         "repayment": getattr(award, "repayment", None),
         "repayments": list(award.repayments.all()),
         "reports": list(award.reports.order_by("number")),
-        "variations": list(award.variations.select_related("proposed_by", "decided_by")),
+        "variations": variations,
         "annual_reviews": list(award.annual_reviews.order_by("year")),
         "measures": list(measures_of(award=award)),
         "outstanding_repayment": (award.amount_disbursed - award.amount_repaid

@@ -108,8 +108,8 @@ def programme_compliance(request, pk: int):
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     return render(request, "grants/manage/compliance.html", {
         "programme": programme,
-        "results": manage_selectors.rule_results(programme=programme),
-        "labels": govs015.TRANSITION_LABELS})
+        "results": [(r, govs015.TRANSITION_LABELS.get(r.transition, r.transition))
+                    for r in manage_selectors.rule_results(programme=programme)]})
 
 
 @login_required
