@@ -48,15 +48,22 @@ def header() -> dict:
 
 def stream_package(request=None) -> Iterator[str]:
     """The package as JSON text chunks: header fields, then the grants array."""
+    return stream_chunks(grants())
+
+
+def stream_chunks(items) -> Iterator[str]:
     head = json.dumps(header())[:-1]
     yield head + ', "grants": ['
     first = True
-    for item in grants():
+    for item in items:
         yield ("" if first else ",\n") + json.dumps(item, ensure_ascii=False)
         first = False
     yield "]}\n"
 
 
-def published_ids() -> Iterator[int]:
-    for rows in awards_in_batches():
-        yield from (award.pk for award in rows if award.published_at is None)
+def unpublished_ids(batch: int = BATCH) -> Iterator[list[int]]:
+    """Ids of public awards never published yet, a batch at a time."""
+    ids = list(public_awards().filter(published_at__isnull=True).order_by("pk")
+               .values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        yield ids[start:start + batch]

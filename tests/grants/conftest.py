@@ -50,3 +50,12 @@ def other_authority(db):
 @pytest.fixture
 def other_staff(other_authority):
     return factories.with_totp(factories.member(other_authority, Role.GRANT_MANAGER))
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+from tests.grants.threesixty_support import no_network  # noqa: E402,F401
