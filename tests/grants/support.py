@@ -79,7 +79,7 @@ def published_round(prog, manager, **kwargs) -> Round:
 
 
 def applicant(**fields):
-    org = factories.OrganisationFactory(postcode="LS6 1AA", **fields)
+    org = factories.OrganisationFactory(**{"postcode": "LS6 1AA", **fields})
     return org, factories.member(org, Role.PROVIDER_ADMIN)
 
 
