@@ -52,6 +52,14 @@ def queue_for_assessor(*, assignment: AssessorAssignment) -> QuerySet[Applicatio
             .exclude(pk__in=conflicted).select_related("organisation").order_by("reference"))
 
 
+def queue_rows(*, assignment: AssessorAssignment, user) -> list[dict]:
+    """The queue with the assessor's own assessment of each (two queries)."""
+    queue = list(queue_for_assessor(assignment=assignment))
+    mine = {a.application_id: a for a in Assessment.objects.filter(
+        assessor=user, application__in=[a.pk for a in queue])}
+    return [{"application": a, "assessment": mine.get(a.pk)} for a in queue]
+
+
 def applications_to_declare(*, round_) -> QuerySet[Application]:
     """Names only (applicant and project title), for the conflict declaration."""
     return (round_.applications.exclude(status__in=["draft", "withdrawn"])

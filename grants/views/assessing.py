@@ -51,10 +51,8 @@ def assessor_queue(request, pk: int):
     round_, assignment = _assignment(request, pk)
     if assignment.declared_at is None:
         raise PermissionDenied("Declare your conflicts of interest first.")
-    queue = selectors.queue_for_assessor(assignment=assignment)
     return render(request, "grants/assessing/queue.html", {
-        "round": round_, "rows": [{"application": a, "assessment": selectors.assessment_of(
-            application=a, user=request.user)} for a in queue]})
+        "round": round_, "rows": selectors.queue_rows(assignment=assignment, user=request.user)})
 
 
 @login_required
