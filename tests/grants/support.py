@@ -99,3 +99,45 @@ def fill(application, user, *, amount: Decimal = Decimal("20000")):
     app_services.application_answers_save(actor=user, application=application, values=values)
     application.refresh_from_db()
     return application
+
+
+def awarded_world(open_round, manager, second_manager, assessor) -> dict:
+    """An application decided and awarded, agreement accepted, one instalment scheduled, one
+    variation proposed; a second application screened in and waiting for its assessment."""
+    from grants.services import assessment, awards, monitoring, payments
+
+    org, user = applicant()
+    application = app_services.application_start(actor=user, round_=open_round,
+                                                 organisation=org)
+    fill(application, user)
+    app_services.application_submit(actor=user, application=application)
+    app_services.application_screen(actor=manager, application=application, eligible=True)
+    assessment.assessor_assign(actor=manager, round_=open_round, assessor=assessor)
+    assessment.conflicts_declare(actor=assessor, round_=open_round, conflicts={})
+    assessment.assessment_save(
+        actor=assessor, application=application, recommendation="fund", comments="Good",
+        submit=True, scores={c.pk: {"score": 5, "comment": "Yes"}
+                             for c in open_round.criteria.all()})
+    decision = assessment.decision_record(actor=manager, application=application,
+                                          outcome="fund", rationale="Good", feedback="Well done",
+                                          amount=Decimal("15000"))
+    assessment.decision_approve(actor=second_manager, decision=decision)
+    today = timezone.localdate()
+    award = awards.award_make(actor=manager, application=application, planned_start=today,
+                              planned_end=today + 400 * DAY,
+                              conditions=["Safeguarding policy sent"])
+    awards.agreement_accept(actor=user, award=award, name="Jo Bloggs", position="Chair")
+    payments.instalment_schedule(actor=manager, award=award, amount=Decimal("5000"),
+                                 due_on=today, milestone="Start")
+    monitoring.variation_propose(actor=manager, award=award, reason="Longer",
+                                 changes={"planned_end": today + 500 * DAY})
+    waiting_org, waiting_user = applicant()
+    waiting = app_services.application_start(actor=waiting_user, round_=open_round,
+                                             organisation=waiting_org)
+    fill(waiting, waiting_user)
+    app_services.application_submit(actor=waiting_user, application=waiting)
+    app_services.application_screen(actor=manager, application=waiting, eligible=True)
+    application.refresh_from_db()
+    award.refresh_from_db()
+    return {"application": application, "award": award, "user": user, "org": org,
+            "round": open_round, "waiting": waiting, "waiting_user": waiting_user}
