@@ -54,6 +54,7 @@ benchmark: setup
 	$(BIN)/python -m benchmarks.deadline_surge
 	$(BIN)/python -m benchmarks.tender_list
 	$(BIN)/python -m benchmarks.audit_verify
+	$(BIN)/python -m benchmarks.grants_scale
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var

@@ -29,8 +29,8 @@ def _provider_member(request) -> bool:
 
 
 def _assessor(request) -> bool:
-    return request.user.is_authenticated and assignments_for_assessor(
-        user=request.user).exists()
+    # Assessors are authority staff, so nobody else pays for the query.
+    return _authority_staff(request) and assignments_for_assessor(user=request.user).exists()
 
 
 def round_opportunities(limit: int) -> list[opportunities.Opportunity]:

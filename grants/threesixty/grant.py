@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.urls import reverse
@@ -58,9 +59,14 @@ def description(award) -> str:
     return f"{award.description} A grant to {award.recipient.name} from {award.programme.title}."
 
 
+@lru_cache(maxsize=256)
+def programme_page(programme_id: int) -> str:
+    return absolute(reverse("grants:programme_public", args=[programme_id]))
+
+
 def grant(award) -> dict:
     programme = award.programme
-    page = absolute(reverse("grants:programme_public", args=[programme.pk]))
+    page = programme_page(programme.pk)
     data = {
         "id": grant_id(award),
         "title": award.title,
