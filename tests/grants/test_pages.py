@@ -83,7 +83,8 @@ def test_manager_pages(client, world, manager):
                  url("report_review", award.pk, report.pk),
                  url("condition_meet", award.pk, award.conditions.get().pk),
                  url("reports"), url("reports") + "?format=csv",
-                 url("round_move", round_.pk, "start_assessment")]:
+                 url("round_move", round_.pk, "start_assessment"), reverse("core:dashboard"),
+                 reverse("core:home")]:
         response = client.get(path)
         assert response.status_code == 200, path
 
