@@ -28,6 +28,7 @@ from grants.models import (
     AwardMeasure,
     DueDiligenceCheck,
     OfferCondition,
+    Programme,
     RepaymentTerms,
     Round,
 )
@@ -43,6 +44,8 @@ def _require_manager(actor, obj) -> None:
 
 
 def _next_reference(round_: Round) -> str:
+    # The programme row is locked so that two awards made at once never take the same number.
+    Programme.objects.select_for_update().filter(pk=round_.programme_id).first()
     count = Award.objects.filter(programme=round_.programme).count() + 1
     return f"{round_.programme.code.upper()}-{count:05d}"
 
