@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from grants.models import Award
+from grants.services import awards as awards_service
 from grants.threesixty import package, quality
 from tests.grants.test_payments import live_award  # noqa: F401  (fixture)
 from tests.grants.threesixty_support import assert_valid_package, package_errors
@@ -100,3 +101,28 @@ def test_the_command_fails_on_quality_problems(tmp_path, live_award):  # noqa: F
     with pytest.raises(CommandError, match="data quality"):
         call_command("export_360giving", output=str(tmp_path / "x.json"), stdout=StringIO(),
                      stderr=StringIO())
+
+
+def test_the_export_reads_a_constant_number_of_queries(live_award, programme, manager):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            list(package.stream_package())
+        return len(captured)
+
+    before = queries()
+    round_ = live_award.round
+    for _ in range(3):
+        from tests.grants import support
+
+        org, user = support.applicant()
+        award = awards_service.grant_direct_award(
+            actor=manager, round=round_, organisation=org, amount=live_award.amount_awarded,
+            justification="Sole provider", title="Another", description="Another grant",
+            planned_start=live_award.planned_start, planned_end=live_award.planned_end,
+            justifications={"mr8_measures": "Later"})
+        awards_service.agreement_accept(actor=user, award=award, name="N", position="P")
+    assert queries() == before
+    assert len(list(package.grants())) == 4
