@@ -18,14 +18,14 @@ from django.utils import timezone
 from grants.demo.build import (
     DAY,
     Cast,
-    _apply,
-    _assess,
-    _assign,
-    _close,
-    _decide,
-    _live,
-    _programme,
-    _round,
+    apply,
+    assess,
+    assign_assessor,
+    close_round,
+    create_programme,
+    decide,
+    make_live,
+    publish_round,
 )
 from grants.models import Programme, Round
 from grants.services import applications as apps
@@ -57,7 +57,7 @@ def seed(stdout) -> None:
 # -- the programmes --------------------------------------------------------------------------
 
 def _communities_fund(cast):
-    programme = _programme(cast, "NCF", "Northshire Communities Fund", "2500000",
+    programme = create_programme(cast, "NCF", "Northshire Communities Fund", "2500000",
                            summary="Grants for community groups across Northshire.",
                            objectives="Bring people together; reduce isolation; support "
                                       "volunteering.")
@@ -77,28 +77,28 @@ def _communities_fund(cast):
 
 
 def _awarded_round(cast, programme):
-    round_ = _round(cast, programme, "Community grants 2026", budget="600000")
-    _assign(cast, round_)
+    round_ = publish_round(cast, programme, "Community grants 2026", budget="600000")
+    assign_assessor(cast, round_)
     applications = []
     for index, (org, user) in enumerate(cast.recipients[1:18]):
-        applications.append((_apply(cast, round_, org, user, 8000 + 1500 * index,
+        applications.append((apply(cast, round_, org, user, 8000 + 1500 * index,
                                     f"{org.name}: community project"), org, user))
-    _close(round_)
+    close_round(round_)
     round_move(actor=cast.manager, round_=round_, name="start_assessment")
     for application, _, _ in applications:
-        _assess(cast, application)
+        assess(cast, application)
     round_move(actor=cast.manager, round_=round_, name="to_panel")
     today = timezone.localdate()
     for index, (application, _org, user) in enumerate(applications):
         if index == len(applications) - 1:
-            _decide(cast, application, "reject")
+            decide(cast, application, "reject")
             continue
-        _decide(cast, application, "fund", application.amount_requested)
+        decide(cast, application, "fund", application.amount_requested)
         award = awards.award_make(actor=cast.manager, application=application,
                                   planned_start=today, planned_end=today + 364 * DAY)
         if index == len(applications) - 2:
             continue  # offered, agreement not yet accepted
-        award = _live(cast, award, user)
+        award = make_live(cast, award, user)
         if index == 0:
             _report_and_close(cast, award, user)
         elif index == 1:
@@ -133,27 +133,28 @@ def _report_and_close(cast, award, user):
 
 
 def _assessment_round(cast, programme):
-    round_ = _round(cast, programme, "Warm spaces winter 2026", budget="150000", high="15000")
-    _assign(cast, round_)
-    apps_in = [_apply(cast, round_, org, user, 6000 + 1000 * i, f"Warm space at {org.name}")
+    round_ = publish_round(cast, programme, "Warm spaces winter 2026", budget="150000",
+                           high="15000")
+    assign_assessor(cast, round_)
+    apps_in = [apply(cast, round_, org, user, 6000 + 1000 * i, f"Warm space at {org.name}")
                for i, (org, user) in enumerate(cast.recipients[16:20])]
-    _close(round_)
+    close_round(round_)
     round_move(actor=cast.manager, round_=round_, name="start_assessment")
     for application in apps_in[:2]:
-        _assess(cast, application, score=3)
+        assess(cast, application, score=3)
     apps.application_screen(actor=cast.manager, application=apps_in[2], eligible=True)
 
 
 def _panel_round(cast, programme):
-    round_ = _round(cast, programme, "Community transport 2026", budget="200000",
+    round_ = publish_round(cast, programme, "Community transport 2026", budget="200000",
                     high="40000")
-    _assign(cast, round_)
-    apps_in = [_apply(cast, round_, org, user, 20000 + 5000 * i, f"Minibus for {org.name}")
+    assign_assessor(cast, round_)
+    apps_in = [apply(cast, round_, org, user, 20000 + 5000 * i, f"Minibus for {org.name}")
                for i, (org, user) in enumerate(cast.recipients[5:8])]
-    _close(round_)
+    close_round(round_)
     round_move(actor=cast.manager, round_=round_, name="start_assessment")
     for application in apps_in:
-        _assess(cast, application, score=4)
+        assess(cast, application, score=4)
     round_move(actor=cast.manager, round_=round_, name="to_panel")
     assessment.decision_record(actor=cast.manager, application=apps_in[0], outcome="fund",
                                rationale="Strongest case.", feedback="Well evidenced need.",
@@ -164,54 +165,54 @@ def _panel_round(cast, programme):
 
 
 def _eoi_round(cast, programme):
-    round_ = _round(cast, programme, "Neighbourhood grants 2027", two_stage=True,
+    round_ = publish_round(cast, programme, "Neighbourhood grants 2027", two_stage=True,
                     budget="400000")
     riverside, charity_admin = cast.recipients[0]
-    _apply(cast, round_, riverside, charity_admin, 12000, "Riverside lunch club",
+    apply(cast, round_, riverside, charity_admin, 12000, "Riverside lunch club",
            submit=False)
     for org, user in cast.recipients[8:10]:
-        _apply(cast, round_, org, user, 15000, f"{org.name}: neighbourhood project")
+        apply(cast, round_, org, user, 15000, f"{org.name}: neighbourhood project")
 
 
 def _full_stage_round(cast, programme):
-    round_ = _round(cast, programme, "Youth futures 2027", two_stage=True, budget="250000")
-    _assign(cast, round_)
+    round_ = publish_round(cast, programme, "Youth futures 2027", two_stage=True, budget="250000")
+    assign_assessor(cast, round_)
     riverside, charity_admin = cast.recipients[0]
-    eois = [_apply(cast, round_, riverside, charity_admin, 18000, "Riverside youth mentoring")]
-    eois += [_apply(cast, round_, org, user, 14000, f"{org.name}: youth project")
+    eois = [apply(cast, round_, riverside, charity_admin, 18000, "Riverside youth mentoring")]
+    eois += [apply(cast, round_, org, user, 14000, f"{org.name}: youth project")
              for org, user in cast.recipients[10:12]]
-    _close(round_, eoi_only=True)
+    close_round(round_, eoi_only=True)
     for index, eoi in enumerate(eois):
-        _assess(cast, eoi)
-        _decide(cast, eoi, "invite" if index < 2 else "reject")
+        assess(cast, eoi)
+        decide(cast, eoi, "invite" if index < 2 else "reject")
     full = apps.application_start(actor=charity_admin, round_=round_, organisation=riverside)
     full.refresh_from_db()
 
 
 def _growth_fund(cast):
-    programme = _programme(cast, "SEGF", "Social Enterprise Growth Fund", "1000000",
+    programme = create_programme(cast, "SEGF", "Social Enterprise Growth Fund", "1000000",
                            instruments=["repayable", "capital"],
                            summary="Repayable grants for social enterprises ready to grow.",
                            objectives="Help social enterprises invest, then recycle the money "
                                       "when they are profitable.")
-    round_ = _round(cast, programme, "Growth capital 2026", instrument="repayable",
+    round_ = publish_round(cast, programme, "Growth capital 2026", instrument="repayable",
                     budget="300000", low="10000", high="60000")
-    _assign(cast, round_)
+    assign_assessor(cast, round_)
     people = [cast.recipients[i] for i in (3, 11, 14)]
-    apps_in = [_apply(cast, round_, org, user, 30000 + 10000 * i, f"{org.name}: growth plan")
+    apps_in = [apply(cast, round_, org, user, 30000 + 10000 * i, f"{org.name}: growth plan")
                for i, (org, user) in enumerate(people)]
-    _close(round_)
+    close_round(round_)
     round_move(actor=cast.manager, round_=round_, name="start_assessment")
     today = timezone.localdate()
     for index, application in enumerate(apps_in):
-        _assess(cast, application)
-        _decide(cast, application, "fund", application.amount_requested)
+        assess(cast, application)
+        decide(cast, application, "fund", application.amount_requested)
         award = awards.award_make(
             actor=cast.manager, application=application, planned_start=today,
             planned_end=today + 729 * DAY,
             repayment={"trigger": "revenue" if index else "profit",
                        "revenue_threshold": Decimal("250000") if index else None})
-        award = _live(cast, award, people[index][1])
+        award = make_live(cast, award, people[index][1])
         if index == 0:
             payments.repayment_trigger(actor=cast.manager, award=award, triggered_on=today,
                                        evidence="2026 accounts show a surplus of £42,000.",
@@ -221,11 +222,11 @@ def _growth_fund(cast):
 
 
 def _mutual_support(cast):
-    programme = _programme(cast, "MSP", "Public Service Mutual Support", "200000",
+    programme = create_programme(cast, "MSP", "Public Service Mutual Support", "200000",
                            summary="Support grants for staff spinning out public services.",
                            objectives="Help new public service mutuals through their first "
                                       "two years.")
-    round_ = _round(cast, programme, "Mutual support 2026 (direct awards)", kind="direct",
+    round_ = publish_round(cast, programme, "Mutual support 2026 (direct awards)", kind="direct",
                     budget="200000", low="5000", high="75000",
                     justification="Only recognised public service mutuals leaving the council "
                                   "can receive this support; there is no market to compete.")
@@ -239,4 +240,4 @@ def _mutual_support(cast):
             description="Legal, finance and governance support in the first two years.",
             planned_start=today, planned_end=today + 729 * DAY,
             measures=[(cast.measures[0].pk, Decimal("500"))])
-        _live(cast, award, user, pay_first=index == 13)
+        make_live(cast, award, user, pay_first=index == 13)

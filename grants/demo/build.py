@@ -98,14 +98,14 @@ class Cast:
 
 # -- building blocks -------------------------------------------------------------------------
 
-def _programme(cast, code, title, budget, **fields):
+def create_programme(cast, code, title, budget, **fields):
     return programme_create(actor=cast.manager, authority=cast.authority, data={
         **BASE_PROGRAMME, "code": code, "title": title, "total_budget": Decimal(budget),
         "summary": fields.pop("summary"), "objectives": fields.pop("objectives"),
         "outcomes": fields.pop("outcomes", "Stronger, more connected communities."), **fields})
 
 
-def _round(cast, programme, title, *, two_stage=False, kind="open", instrument="revenue",
+def publish_round(cast, programme, title, *, two_stage=False, kind="open", instrument="revenue",
            budget="300000", low="2000", high="50000", justification=""):
     now = timezone.now()
     round_ = round_create(actor=cast.manager, programme=programme, data={
@@ -147,7 +147,7 @@ def _question(round_, stage, section, number, kind, label, **extra):
                             kind=kind, label=label, **extra)
 
 
-def _apply(cast, round_, org, user, amount, title, *, submit=True, stage=None):
+def apply(cast, round_, org, user, amount, title, *, submit=True, stage=None):
     application = apps.application_start(actor=user, round_=round_, organisation=org)
     apps.application_details_save(actor=user, application=application, data={
         "project_title": title, "amount_requested": Decimal(amount),
@@ -170,7 +170,7 @@ def _apply(cast, round_, org, user, amount, title, *, submit=True, stage=None):
     return application
 
 
-def _close(round_, *, eoi_only=False):
+def close_round(round_, *, eoi_only=False):
     """Time passes: the deadline is now behind us."""
     now = timezone.now()
     if eoi_only:
@@ -183,7 +183,7 @@ def _close(round_, *, eoi_only=False):
     round_.refresh_from_db()
 
 
-def _assess(cast, application, score=4):
+def assess(cast, application, score=4):
     if application.status == "submitted":
         apps.application_screen(actor=cast.manager, application=application, eligible=True)
     assessment.assessment_save(
@@ -193,7 +193,7 @@ def _assess(cast, application, score=4):
                 for c in application.round.criteria.all()})
 
 
-def _decide(cast, application, outcome, amount=None):
+def decide(cast, application, outcome, amount=None):
     decision = assessment.decision_record(
         actor=cast.manager, application=application, outcome=outcome,
         rationale="The panel weighed need, delivery and value for money.",
@@ -202,12 +202,12 @@ def _decide(cast, application, outcome, amount=None):
     assessment.decision_approve(actor=cast.approver, decision=decision)
 
 
-def _assign(cast, round_):
+def assign_assessor(cast, round_):
     assessment.assessor_assign(actor=cast.manager, round_=round_, assessor=cast.assessor)
     assessment.conflicts_declare(actor=cast.assessor, round_=round_, conflicts={})
 
 
-def _live(cast, award, user, *, pay_first=True):
+def make_live(cast, award, user, *, pay_first=True):
     awards.agreement_accept(actor=user, award=award, name=user.full_name, position="Chair")
     awards.due_diligence_record(actor=cast.manager, award=award, kind="registration",
                                 outcome="passed", notes="Checked on the public register.")
