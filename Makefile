@@ -56,6 +56,7 @@ benchmark: setup
 	$(BIN)/python -m benchmarks.reports
 	$(BIN)/python -m benchmarks.audit_verify
 	$(BIN)/python -m benchmarks.sealed_reads
+	$(BIN)/python -m benchmarks.grants_scale
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var

@@ -1,0 +1,128 @@
+"""360Giving: the export validates offline against 1.4.3 with formats; broken files fail;
+the data-quality checks catch what they should; the public file and the command."""
+
+import copy
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from grants.models import Award
+from grants.services import awards as awards_service
+from grants.threesixty import package, quality
+from tests.grants.test_payments import live_award  # noqa: F401  (fixture)
+from tests.grants.threesixty_support import assert_valid_package, package_errors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grant(live_award):  # noqa: F811
+    return list(package.grants())[0]
+
+
+def test_a_live_grant_is_valid_360giving(grant, live_award, no_network):  # noqa: F811
+    assert_valid_package({"version": "1.4", "grants": [grant]})
+    assert grant["id"] == f"360G-portal-{live_award.reference}"
+    assert grant["fromOpenCall"] == "No"
+    assert grant["recipientOrganization"][0]["id"].startswith("GB-CHC-")
+    assert grant["fundingOrganization"][0]["id"].startswith("GB-LAE-")
+    assert grant["amountAwarded"] == 30000 and grant["amountDisbursed"] == 0
+    assert grant["beneficiaryLocation"][0]["countryCode"] == "GB"
+    assert "T" in grant["dateModified"]
+    assert quality.grant_problems(grant) == []
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"currency": "GBX"}, "currency"),
+    ({"amountAwarded": "25,000"}, "amountAwarded"),
+    ({"awardDate": "01/10/2026"}, "awardDate"),
+    ({"dateModified": "2026-10-01"}, "dateModified"),
+    ({"fromOpenCall": "yes"}, "fromOpenCall"),
+])
+def test_files_that_must_fail(grant, change, expected, no_network):
+    broken = {**copy.deepcopy(grant), **change}
+    errors = package_errors({"grants": [broken]})
+    assert errors and any(expected in e for e in errors), errors
+
+
+def test_a_funder_without_a_name_and_an_empty_package_fail(grant, no_network):
+    broken = copy.deepcopy(grant)
+    del broken["fundingOrganization"][0]["name"]
+    assert package_errors({"grants": [broken]})
+    assert package_errors({"grants": []})
+
+
+def test_the_quality_checks_catch_what_they_should(grant):
+    bad = {**copy.deepcopy(grant), "amountAwarded": 0, "description": grant["title"],
+           "awardDate": "2099-01-01", "dateModified": "", "dataSource": ""}
+    bad["recipientOrganization"][0].update(id="360G-portal-ORG-1", companyNumber="123")
+    problems = " ".join(quality.grant_problems(bad))
+    for phrase in ("zero", "360G identifier", "company number 123", "same as the description",
+                   "not plausible", "Last Modified", "Data Source"):
+        assert phrase in problems
+    other = copy.deepcopy(grant)
+    other["fundingOrganization"][0]["id"] = "GB-LAE-ZZZ"
+    assert "several identifiers" in " ".join(quality.package_problems([grant, other]))
+    odd = copy.deepcopy(grant)
+    odd["recipientOrganization"][0]["id"] = "XX-ABC-1"
+    assert "unrecognised prefix" in " ".join(quality.grant_problems(odd))
+
+
+def test_offers_not_accepted_are_not_published(grant, live_award, programme, manager):  # noqa: F811
+    Award.objects.filter(pk=live_award.pk).update(status="offered")
+    assert list(package.grants()) == []
+
+
+def test_the_public_file_streams_valid_json(client, grant, no_network):
+    response = client.get(reverse("grants:open_data"))
+    data = json.loads(b"".join(response.streaming_content))
+    assert_valid_package(data)
+    assert [g["id"] for g in data["grants"]] == [grant["id"]]
+
+
+def test_the_command_writes_json_and_csv_and_marks_published(tmp_path, grant, live_award):  # noqa: F811
+    out = tmp_path / "grants.json"
+    call_command("export_360giving", output=str(out), stdout=StringIO())
+    assert_valid_package(json.loads(out.read_text()))
+    live_award.refresh_from_db()
+    assert live_award.published_at is not None
+    flat = tmp_path / "grants.csv"
+    call_command("export_360giving", output=str(flat), csv=True, stdout=StringIO())
+    lines = flat.read_text().splitlines()
+    assert lines[0].startswith("Identifier,Title,Description,Currency")
+    assert grant["id"] in lines[1]
+
+
+def test_the_command_fails_on_quality_problems(tmp_path, live_award):  # noqa: F811
+    Award.objects.filter(pk=live_award.pk).update(awarded_on="2099-01-01")
+    with pytest.raises(CommandError, match="data quality"):
+        call_command("export_360giving", output=str(tmp_path / "x.json"), stdout=StringIO(),
+                     stderr=StringIO())
+
+
+def test_the_export_reads_a_constant_number_of_queries(live_award, programme, manager):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            list(package.stream_package())
+        return len(captured)
+
+    before = queries()
+    round_ = live_award.round
+    for _ in range(3):
+        from tests.grants import support
+
+        org, user = support.applicant()
+        award = awards_service.grant_direct_award(
+            actor=manager, round=round_, organisation=org, amount=live_award.amount_awarded,
+            justification="Sole provider", title="Another", description="Another grant",
+            planned_start=live_award.planned_start, planned_end=live_award.planned_end,
+            justifications={"mr8_measures": "Later"})
+        awards_service.agreement_accept(actor=user, award=award, name="N", position="P")
+    assert queries() == before
+    assert len(list(package.grants())) == 4
