@@ -111,6 +111,7 @@ def test_every_grants_page_passes_axe(page, live_server, check_accessibility, pe
     page.get_by_role("button", name="Save").click()
     page.locator(".govuk-error-summary").wait_for()
     check(page)
+    assert len(set(check.pages)) >= 50  # every page above was checked, none skipped
 
 
 def test_precheck_then_expression_of_interest_then_full_application(
