@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.calendar import LONDON
+from core.forms.base import GovukForm, GovukModelForm, govuk_required_messages  # noqa: F401
 from core.forms.fields import GovukDateField
 
 TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
@@ -82,29 +83,3 @@ def combined_datetime(form: forms.Form, name: str) -> datetime.datetime | None:
             form.add_error(missing, "Enter both the date and the time.")
         return None
     return datetime.datetime.combine(day, time, tzinfo=LONDON)
-
-
-def govuk_required_messages(form: forms.Form) -> None:
-    """'Enter the title' / 'Select the procedure' instead of Django's 'This field is required'."""
-    for field in form.fields.values():
-        if isinstance(field, GovukDateField) or not field.label:
-            continue
-        label = str(field.label)
-        label = label[0].lower() + label[1:]
-        choosing = isinstance(field.widget, forms.RadioSelect | forms.Select)
-        message = f"Select {label}" if choosing else f"Enter {label}"
-        if field.error_messages.get("required") == forms.Field.default_error_messages[
-                "required"]:
-            field.error_messages["required"] = message
-
-
-class GovukForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        govuk_required_messages(self)
-
-
-class GovukModelForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        govuk_required_messages(self)

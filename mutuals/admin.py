@@ -1,0 +1,41 @@
+"""Read-only admin for mutuals: evidence, definitions and decisions change only through services."""
+
+from django.contrib import admin
+
+from mutuals.models import DeclaredReservedContract, Definition, MutualProfile, Recognition
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Definition)
+class DefinitionAdmin(ReadOnlyAdmin):
+    list_display = ["key", "version", "effective_from", "created_at"]
+    list_filter = ["key"]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "definition_key", "status", "valid_from", "valid_until"]
+    list_filter = ["definition_key", "status"]
+    search_fields = ["organisation__name"]
+
+
+@admin.register(MutualProfile)
+class MutualProfileAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "sector", "region", "origin"]
+    list_filter = ["sector", "region", "origin"]
+    search_fields = ["organisation__name"]
+
+
+@admin.register(DeclaredReservedContract)
+class DeclaredReservedContractAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "title", "authority_name", "entered_on", "basis"]

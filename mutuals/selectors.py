@@ -1,0 +1,172 @@
+"""Reads for mutual evidence, recognitions, definitions and the public register."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from core.calendar import local_date
+from mutuals.models import DeclaredReservedContract, Definition, MutualProfile, Recognition
+from organisations.models import Organisation, Role
+
+
+def today() -> datetime.date:
+    return local_date(timezone.now())
+
+
+# -- definitions ------------------------------------------------------------------------------
+
+def definition_current(*, key: str, on: datetime.date | None = None) -> Definition:
+    """The version of definition `key` in force on `on` (today by default)."""
+    day = on or today()
+    definition = (Definition.objects.filter(key=key, effective_from__lte=day)
+                  .order_by("-version").first())
+    if definition is None:
+        raise Definition.DoesNotExist(f"No {key} definition is in force on {day}.")
+    return definition
+
+
+def definitions_all() -> QuerySet[Definition]:
+    return Definition.objects.select_related("created_by").order_by("key", "-version")
+
+
+def definitions_in_force() -> list[Definition]:
+    return [definition_current(key=key) for key in Definition.Key.values
+            if Definition.objects.filter(key=key, effective_from__lte=today()).exists()]
+
+
+# -- evidence ---------------------------------------------------------------------------------
+
+def profile_of(*, organisation: Organisation) -> MutualProfile | None:
+    return (MutualProfile.objects.filter(organisation=organisation)
+            .select_related("parent_body", "governing_rules").prefetch_related("services")
+            .first())
+
+
+def organisation_get_for_user(*, user, pk: int, perm: str) -> Organisation:
+    """The organisation whose mutual evidence the user asks for, if they may see it."""
+    organisation = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.PROVIDER).first()
+    if organisation is None:
+        raise Http404
+    if not user.has_perm(perm, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def declared_contracts_of(*, organisation: Organisation) -> QuerySet[DeclaredReservedContract]:
+    return DeclaredReservedContract.objects.filter(organisation=organisation)
+
+
+def declared_reserved_contracts(*, organisation_id: int, authority_id: int,
+                                first_day: datetime.date, last_day: datetime.date,
+                                basis: str) -> QuerySet[DeclaredReservedContract]:
+    """Contracts reserved for mutuals that the supplier declared it entered in the period."""
+    return DeclaredReservedContract.objects.filter(
+        organisation_id=organisation_id, authority_id=authority_id, basis=basis,
+        entered_on__gte=first_day, entered_on__lte=last_day)
+
+
+def declared_contract_get_for_user(*, user, pk: int) -> DeclaredReservedContract:
+    contract = (DeclaredReservedContract.objects.select_related("organisation")
+                .filter(pk=pk).first())
+    if contract is None:
+        raise Http404
+    if not user.has_perm("mutuals.change_evidence", contract.organisation):
+        raise PermissionDenied
+    return contract
+
+
+# -- recognitions -----------------------------------------------------------------------------
+
+def recognised_under(*, organisation_id: int, key: str,
+                     on: datetime.date) -> Recognition | None:
+    """The recognition under definition `key` in force for the organisation on `on`, if any.
+
+    This is what the reservation rule asks: recognition is decided from recorded evidence by
+    a programme officer, and lapses unless re-confirmed.
+    """
+    return (Recognition.objects.filter(
+        organisation_id=organisation_id, definition_key=key,
+        status=Recognition.Status.RECOGNISED, valid_from__lte=on, valid_until__gte=on)
+        .select_related("definition").order_by("-valid_until").first())
+
+
+def current_recognitions(*, on: datetime.date | None = None) -> QuerySet[Recognition]:
+    day = on or today()
+    return Recognition.objects.filter(status=Recognition.Status.RECOGNISED,
+                                      valid_from__lte=day, valid_until__gte=day)
+
+
+def recognitions_of(*, organisation: Organisation) -> QuerySet[Recognition]:
+    return (Recognition.objects.filter(organisation=organisation)
+            .select_related("definition", "decided_by", "requested_by"))
+
+
+def recognition_queue(*, user) -> QuerySet[Recognition]:
+    if not user.has_perm("mutuals.review"):
+        raise PermissionDenied
+    return (Recognition.objects.filter(status=Recognition.Status.REQUESTED)
+            .select_related("organisation", "requested_by").order_by("requested_at", "id"))
+
+
+def recognition_get_for_user(*, user, pk: int,
+                             perm: str = "mutuals.view_recognition") -> Recognition:
+    recognition = (Recognition.objects.select_related(
+        "organisation", "definition", "decided_by", "requested_by").filter(pk=pk).first())
+    if recognition is None:
+        raise Http404
+    if not user.has_perm(perm, recognition):
+        raise PermissionDenied
+    return recognition
+
+
+def recognitions_due_for_reconfirmation(*, within_days: int,
+                                        on: datetime.date | None = None) -> QuerySet[Recognition]:
+    """Current recognitions that lapse within `within_days`, with no later one replacing them."""
+    day = on or today()
+    later = Recognition.objects.filter(
+        organisation=OuterRef("organisation"), definition_key=OuterRef("definition_key"),
+        status=Recognition.Status.RECOGNISED, valid_until__gt=OuterRef("valid_until"))
+    return (current_recognitions(on=day)
+            .filter(valid_until__lte=day + datetime.timedelta(days=within_days))
+            .exclude(Exists(later)).select_related("organisation"))
+
+
+# -- the public register ----------------------------------------------------------------------
+
+def register_organisations(*, on: datetime.date | None = None) -> QuerySet[Organisation]:
+    """Organisations recognised as mutuals today under any definition, with what they meet."""
+    day = on or today()
+    current = current_recognitions(on=day)
+    return (Organisation.objects.filter(Exists(current.filter(organisation=OuterRef("pk"))),
+                                        mutual_profile__isnull=False)
+            .select_related("mutual_profile", "mutual_profile__parent_body")
+            .prefetch_related(
+                Prefetch("mutual_recognitions",
+                         queryset=current.select_related("definition")
+                         .order_by("definition_key"), to_attr="current_recognitions"),
+                "mutual_profile__services")
+            .order_by("name", "pk"))
+
+
+def register_entry(*, pk: int) -> Organisation:
+    organisation = register_organisations().filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def public_history(*, organisation: Organisation) -> QuerySet[Recognition]:
+    """Recognitions decided in the organisation's favour: never refusals or private evidence."""
+    return (Recognition.objects.filter(organisation=organisation,
+                                       status=Recognition.Status.RECOGNISED)
+            .select_related("definition").order_by("-valid_from", "-id"))
+
+
+def programme_officers() -> QuerySet[User]:
+    return User.objects.filter(memberships__role=Role.PROGRAMME_OFFICER, is_active=True).distinct()
