@@ -1,0 +1,108 @@
+"""Demo mutuals: two recognised mutuals on the register and a programme officer.
+
+Northshire Care Mutual (spun out of the council's adult social care, staff hold most board
+seats) is recognised under both the programme and the section 33 definitions; Northshire
+Libraries and Culture Trust (staff hold 2 of 7 seats and run an employee council) only under
+the programme definition. Both go through the real services: evidence, request, decision.
+Idempotent: an organisation that already has evidence is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from mutuals import services
+from accounts.models import User
+from mutuals.models import MutualProfile
+from organisations.demo import AUTHORITY, _person, _provider, _with_totp
+from organisations.models import Membership, Organisation, Role
+
+OFFICER = ("officer@example.org", "Nadia Karim")
+LIBRARIES = {
+    "name": "Northshire Libraries and Culture Trust", "legal_form": "cic",
+    "company_number": "11223344", "size": "small", "is_vcse": True,
+    "verification_status": "verified", "town": "Northby",
+}
+LIBRARIES_ADMIN = ("libraries@example.org", "Ruth Ellis")
+MUTUALS = [
+    {
+        "organisation": "Northshire Care Mutual", "admin": "mutual@example.org",
+        "keys": ["programme", "s33"],
+        "statement": "Staff voted 81% for the spin-out in 2016; the employee members elect "
+                     "five of the eight directors.",
+        "evidence": {
+            "sector": "adult_social_care", "region": "yorkshire",
+            "public_summary": "Home care, day services and reablement for older and disabled "
+                              "people across Northshire, owned and run by the people who "
+                              "deliver them.",
+            "delivers_public_services": True, "reservable_income_percent": Decimal("92"),
+            "profit_use": MutualProfile.ProfitUse.NOT_FOR_PROFIT, "board_seats": 8,
+            "employee_board_seats": 5, "employee_ownership_percent": Decimal("100"),
+            "has_employee_council": True, "stakeholder_participation": True,
+            "origin": MutualProfile.Origin.SPUN_OUT, "spun_out_on": datetime.date(2016, 4, 1),
+            "staff_count": 240, "staff_ballot_support_percent": Decimal("81"),
+            "staff_ballot_turnout_percent": Decimal("77"),
+        },
+        "services": [("85312000-9", "Day care and reablement"),
+                     ("85311000-2", "Home care for older and disabled people")],
+    },
+    {
+        "organisation": LIBRARIES["name"], "admin": LIBRARIES_ADMIN[0], "keys": ["programme"],
+        "statement": "Library staff hold two board seats and elect the employee council that "
+                     "the board must consult on every change to services.",
+        "evidence": {
+            "sector": "leisure", "region": "yorkshire",
+            "public_summary": "Northshire's 14 public libraries, the county archive and two "
+                              "museums, spun out of the council in 2019.",
+            "delivers_public_services": True, "reservable_income_percent": Decimal("64"),
+            "profit_use": MutualProfile.ProfitUse.NOT_FOR_PROFIT, "board_seats": 7,
+            "employee_board_seats": 2, "employee_ownership_percent": Decimal("0"),
+            "has_employee_council": True, "stakeholder_participation": True,
+            "origin": MutualProfile.Origin.SPUN_OUT, "spun_out_on": datetime.date(2019, 10, 1),
+            "staff_count": 130,
+        },
+        "services": [("92511000-6", "Library services"), ("92521000-9", "Museum services")],
+    },
+]
+
+
+def seed(stdout) -> None:
+    build()
+    stdout.write("Mutuals demo: Northshire Care Mutual (section 33 and programme definitions) "
+                 "and Northshire Libraries and Culture Trust (programme definition only) are on "
+                 f"the register; programme officer {OFFICER[0]}.")
+
+
+@transaction.atomic
+def build() -> None:
+    """The officer and the two recognised mutuals (commissioning's demo needs them first)."""
+    authority = Organisation.objects.get(name=AUTHORITY["name"])
+    officer = _person(*OFFICER, is_admin=False)
+    Membership.objects.get_or_create(user=officer, organisation=authority,
+                                     role=Role.PROGRAMME_OFFICER)
+    _with_totp(officer)
+    libraries = _provider(LIBRARIES)
+    admin = _person(*LIBRARIES_ADMIN, is_admin=False)
+    Membership.objects.get_or_create(user=admin, organisation=libraries,
+                                     role=Role.PROVIDER_ADMIN)
+    for spec in MUTUALS:
+        _mutual(spec, authority, officer)
+
+
+def _mutual(spec: dict, authority: Organisation, officer) -> None:
+    organisation = Organisation.objects.get(name=spec["organisation"])
+    if MutualProfile.objects.filter(organisation=organisation).exists():
+        return
+    admin = User.objects.get(email=spec["admin"])
+    services.profile_save(actor=admin, organisation=organisation,
+                          data={**spec["evidence"], "parent_body": authority},
+                          services=spec["services"])
+    for key in spec["keys"]:
+        request = services.recognition_request(actor=admin, organisation=organisation,
+                                               definition_key=key, statement=spec["statement"])
+        services.recognition_decide(actor=officer, recognition=request, recognise=True,
+                                    reasons="Evidence checked against the articles and the "
+                                            "board register.")
