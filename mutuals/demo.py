@@ -79,6 +79,7 @@ def seed(stdout) -> None:
 @transaction.atomic
 def build() -> None:
     """The officer and the two recognised mutuals (commissioning's demo needs them first)."""
+    services.definitions_install_first_versions()
     authority = Organisation.objects.get(name=AUTHORITY["name"])
     officer = _person(*OFFICER, is_admin=False)
     Membership.objects.get_or_create(user=officer, organisation=authority,

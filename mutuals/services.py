@@ -259,3 +259,17 @@ def definition_version_create(*, actor, key: str, thresholds: dict[str, Any], ra
                  summary=f"{definition} created",
                  changes={"thresholds": thresholds, "previous": current.pk if current else None})
     return definition
+
+
+def definitions_install_first_versions() -> None:
+    """Make sure version 1 of each definition exists (the data migration loads them too).
+
+    Idempotent; the demo calls it because a database emptied by a flush has lost the rows the
+    migration loaded.
+    """
+    from mutuals.definitions_data import FIRST_VERSIONS
+
+    for spec in FIRST_VERSIONS:
+        Definition.objects.get_or_create(
+            key=spec["key"], version=spec["version"],
+            defaults={k: v for k, v in spec.items() if k not in {"key", "version"}})

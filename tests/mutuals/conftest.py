@@ -30,3 +30,11 @@ def mutual_admin(mutual_org):
 @pytest.fixture
 def mutual_writer(mutual_org):
     return factories.member(mutual_org, Role.BID_WRITER)
+
+
+@pytest.fixture(autouse=True)
+def _definitions(db):
+    """The definitions the migration loads (a transactional test elsewhere may have flushed)."""
+    from mutuals.services import definitions_install_first_versions
+
+    definitions_install_first_versions()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from mutuals import services
 from mutuals.models import MutualProfile, MutualService, Recognition
 from mutuals.selectors import definition_current
 from tests import factories
@@ -39,6 +40,7 @@ def recognise(organisation, *, key: str = "s33", on: datetime.date | None = None
 
     It lasts a year unless `until` says otherwise.
     """
+    services.definitions_install_first_versions()  # a flushed database has lost them
     day = on or timezone.localdate()
     officer = factories.UserFactory()
     return Recognition.objects.create(

@@ -1,0 +1,138 @@
+"""Mutuals in Chromium, with axe on every page: a mutual records evidence and asks to be
+recognised, a programme officer recognises it, a visitor finds it on the register, and a mutual
+sees whether it may bid for a reserved tender."""
+
+import datetime
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
+
+from mutuals.models import Recognition
+from organisations.models import Role
+from tests import factories
+from tests.browser.test_journeys import SECRET, sign_in
+from tests.commissioning import evaluation_support as commissioning
+from tests.mutuals import support
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _definitions():
+    from mutuals.services import definitions_install_first_versions
+
+    definitions_install_first_versions()
+
+
+def _choose(page, label):
+    page.get_by_label(label, exact=True).check()
+
+
+def test_a_mutual_is_recognised_and_found_on_the_register(browser, live_server,
+                                                          check_accessibility):
+    mutual = factories.OrganisationFactory(name="Northby Home Care Mutual",
+                                           legal_form="society", charity_number="")
+    admin = factories.member(mutual, Role.PROVIDER_ADMIN, email="tom@homecare.example")
+    officer = factories.member(factories.AuthorityFactory(name="Office for Mutuals"),
+                               Role.PROGRAMME_OFFICER, email="nadia@office.example")
+    TOTP.activate(officer, SECRET)
+
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, check_accessibility, admin.email)
+    page.goto("/mutuals/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Record your mutual evidence and ask to be recognised").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Record your evidence").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save evidence").click()
+    page.locator(".govuk-error-summary").wait_for()
+    check_accessibility(page)
+
+    page.get_by_label("Sector").select_option("adult_social_care")
+    page.get_by_label("Region").select_option("yorkshire")
+    page.get_by_label("What the organisation does").fill("Home care run by its carers.")
+    page.get_by_label("It operates for the purpose of delivering public services").check()
+    page.get_by_label("Share of income from reservable light-touch services (%)").fill("90")
+    _choose(page, "Not for profit: every surplus is reinvested")
+    page.get_by_label("Board seats in all").fill("6")
+    page.get_by_label("Board seats held by employees").fill("4")
+    _choose(page, "Spun out of a public body")
+    page.get_by_label("Public body it spun out of").fill("Northby Council")
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("4")
+    page.get_by_label("Year").fill("2018")
+    page.get_by_label("Number of staff").fill("85")
+    page.get_by_label("Services you deliver").fill("85311000-2 Home care")
+    page.get_by_role("button", name="Save evidence").click()
+    page.get_by_text("Your mutual evidence is saved.").wait_for()
+    check_accessibility(page)
+    page.get_by_role("link", name="Ask to be recognised").click()
+    check_accessibility(page)
+    _choose(page, "Public service mutual (Procurement Act 2023 section 33)")
+    page.get_by_role("button", name="Send the request").click()
+    page.get_by_text("Your request is with the programme officers").wait_for()
+    check_accessibility(page)
+    context.close()
+
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, check_accessibility, officer.email, secret=SECRET)
+    page.goto("/mutuals/review/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Northby Home Care Mutual").click()
+    check_accessibility(page)
+    assert page.get_by_text("Employees hold 66.67% of board seats").count() == 1
+    page.get_by_role("button", name="Record the decision").click()
+    page.locator(".govuk-error-summary").wait_for()
+    check_accessibility(page)
+    _choose(page, "Recognise the organisation")
+    page.get_by_role("button", name="Record the decision").click()
+    page.get_by_text("Your decision is recorded").wait_for()
+    check_accessibility(page)
+    page.goto("/mutuals/definitions/")
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile("New version of the public service mutual "
+                                             r"\(procurement act 2023 section 33\)")).click()
+    check_accessibility(page)
+    context.close()
+    assert Recognition.objects.get(organisation=mutual).status == Recognition.Status.RECOGNISED
+
+    page = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    page.goto("/mutuals/register/")
+    check_accessibility(page)
+    page.get_by_label("Region").select_option("yorkshire")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("link", name="Northby Home Care Mutual").click()
+    check_accessibility(page)
+    assert page.get_by_role("heading", name="Recognition history").count() == 1
+    page.goto("/mutuals/register/?region=london")
+    page.get_by_role("heading", name="No mutuals found").wait_for()
+    check_accessibility(page)
+
+
+def test_a_mutual_sees_whether_it_may_bid_for_a_reserved_tender(page, check_accessibility):
+    authority = factories.AuthorityFactory(name="Southby Council")
+    commissioner = factories.member(authority, Role.COMMISSIONER)
+    tender = commissioning.closed_tender(
+        authority, commissioner, is_reserved_for_mutuals=True, procedure="competitive_flexible",
+        is_light_touch=True, deadline=timezone.now() + datetime.timedelta(days=20))
+    mutual = support.mutual(name="Southby Care Mutual")
+    charity = factories.OrganisationFactory(name="Southby Charity")
+    factories.member(mutual, Role.PROVIDER_ADMIN, email="admin@care.example")
+    factories.member(charity, Role.PROVIDER_ADMIN, email="admin@charity.example")
+
+    sign_in(page, check_accessibility, "admin@care.example")
+    page.goto(f"/tenders/{tender.pk}/")
+    page.get_by_text("Southby Care Mutual qualifies").wait_for()
+    check_accessibility(page)
+    page.context.clear_cookies()
+    sign_in(page, check_accessibility, "admin@charity.example")
+    page.goto(f"/tenders/{tender.pk}/")
+    page.get_by_text("Southby Charity does not qualify").wait_for()
+    check_accessibility(page)
+    page.get_by_role("link", name="Your mutual evidence and recognition").click()
+    check_accessibility(page)
