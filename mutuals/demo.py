@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from mutuals import services
 from accounts.models import User
+from mutuals import services
 from mutuals.models import MutualProfile
 from organisations.demo import AUTHORITY, _person, _provider, _with_totp
 from organisations.models import Membership, Organisation, Role

@@ -175,3 +175,21 @@ class DefinitionVersionForm(GovukForm):
             value = self.cleaned_data[f"t_{name}"]
             values[name] = value if isinstance(value, bool) else float(value)
         return values
+
+
+class MeasureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, measure) -> str:
+        return f"{measure.outcome.name}: {measure.name} ({measure.get_unit_display()})"
+
+
+class SocialValueEntryForm(GovukForm):
+    measure = MeasureChoiceField(label="Measure", queryset=None, empty_label="Choose a measure")
+    annual_quantity = forms.DecimalField(
+        label="How much each year", min_value=Decimal(0), max_digits=12, decimal_places=2,
+        widget=forms.TextInput(attrs=DECIMAL), help_text="In the measure's unit.")
+    description = forms.CharField(label="How your organisation delivers it", max_length=500,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures

@@ -261,3 +261,27 @@ class Recognition(TimeStampedModel):
     def is_current_on(self, day: datetime.date) -> bool:
         return (self.status == self.Status.RECOGNISED and self.valid_from is not None
                 and self.valid_from <= day <= self.valid_until)
+
+
+class SocialValueProfileEntry(models.Model):
+    """Social value the organisation's model delivers anyway, on the social value catalogue.
+
+    It is shown to evaluators next to a bid but is never a contract commitment: it is not
+    scored as additional social value and never enters a delivery ledger.
+    """
+
+    profile = models.ForeignKey(MutualProfile, on_delete=models.CASCADE,
+                                related_name="social_value_entries")
+    measure = models.ForeignKey("socialvalue.Measure", on_delete=models.PROTECT,
+                                related_name="+")
+    annual_quantity = models.DecimalField("Each year", max_digits=12, decimal_places=2,
+                                          validators=[MinValueValidator(0)])
+    description = models.CharField("How it is delivered", max_length=500)
+
+    class Meta:
+        ordering = ["measure__code", "id"]
+        constraints = [models.UniqueConstraint(fields=["profile", "measure"],
+                                               name="mutual_sv_profile_unique_measure")]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.annual_quantity} a year"

@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.calendar import local_date
-from mutuals.models import DeclaredReservedContract, Definition, MutualProfile, Recognition
+from mutuals.models import (
+    DeclaredReservedContract,
+    Definition,
+    MutualProfile,
+    Recognition,
+    SocialValueProfileEntry,
+)
 from organisations.models import Organisation, Role
+from socialvalue import selectors as socialvalue_selectors
 
 
 def today() -> datetime.date:
@@ -170,3 +177,25 @@ def public_history(*, organisation: Organisation) -> QuerySet[Recognition]:
 
 def programme_officers() -> QuerySet[User]:
     return User.objects.filter(memberships__role=Role.PROGRAMME_OFFICER, is_active=True).distinct()
+
+
+def social_value_profile(*, organisation_id: int) -> list:
+    """The organisation's own social value (not a contract commitment), with its measures."""
+    return list(SocialValueProfileEntry.objects.filter(profile__organisation_id=organisation_id)
+                .select_related("measure__outcome"))
+
+
+def catalogue_measures() -> QuerySet:
+    """The national social value catalogue's measures (an organisation profile uses no
+    authority's own measures)."""
+    return socialvalue_selectors.catalogue_measures(authority=None)
+
+
+def social_value_entry_get_for_user(*, user, pk: int) -> SocialValueProfileEntry:
+    entry = (SocialValueProfileEntry.objects.select_related("profile__organisation", "measure")
+             .filter(pk=pk).first())
+    if entry is None:
+        raise Http404
+    if not user.has_perm("mutuals.change_evidence", entry.profile.organisation):
+        raise PermissionDenied
+    return entry

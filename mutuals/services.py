@@ -26,6 +26,7 @@ from mutuals.models import (
     MutualProfile,
     MutualService,
     Recognition,
+    SocialValueProfileEntry,
 )
 from mutuals.selectors import definition_current, programme_officers, today
 from organisations.models import Organisation
@@ -273,3 +274,32 @@ def definitions_install_first_versions() -> None:
         Definition.objects.get_or_create(
             key=spec["key"], version=spec["version"],
             defaults={k: v for k, v in spec.items() if k not in {"key", "version"}})
+
+
+# -- social value profile ---------------------------------------------------------------------
+
+@transaction.atomic
+def social_value_entry_save(*, actor, organisation: Organisation, measure, annual_quantity,
+                            description: str) -> SocialValueProfileEntry:
+    """Add (or update) what the organisation's model delivers each year on one measure."""
+    _check(actor, "mutuals.change_evidence", organisation)
+    profile = MutualProfile.objects.filter(organisation=organisation).first()
+    if profile is None:
+        raise ValidationError("Record your mutual evidence before your social value profile.")
+    entry, _ = SocialValueProfileEntry.objects.update_or_create(
+        profile=profile, measure=measure,
+        defaults={"annual_quantity": annual_quantity, "description": description.strip()})
+    audit_record(actor=actor, action="mutual.social_value_profile_save", obj=entry,
+                 summary=f"{organisation.name}: {measure.name} {annual_quantity} a year",
+                 organisation_id=organisation.pk)
+    return entry
+
+
+@transaction.atomic
+def social_value_entry_remove(*, actor, entry: SocialValueProfileEntry) -> None:
+    organisation = entry.profile.organisation
+    _check(actor, "mutuals.change_evidence", organisation)
+    audit_record(actor=actor, action="mutual.social_value_profile_remove", obj=entry,
+                 summary=f"{organisation.name}: {entry.measure.name} removed",
+                 organisation_id=organisation.pk)
+    entry.delete()

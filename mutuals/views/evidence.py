@@ -11,7 +11,12 @@ from django.views.decorators.http import require_http_methods
 from core.documents import document_response
 from core.forms.errors import attach_errors
 from mutuals import presenters, selectors, services
-from mutuals.forms import DeclaredContractForm, MutualProfileForm, RecognitionRequestForm
+from mutuals.forms import (
+    DeclaredContractForm,
+    MutualProfileForm,
+    RecognitionRequestForm,
+    SocialValueEntryForm,
+)
 from organisations.selectors import current_organisation
 
 
@@ -35,6 +40,7 @@ def organisation(request, pk: int):
         "organisation": org, "profile": profile, "recognitions": recognitions,
         "evidence_rows": presenters.evidence_rows(profile) if profile else [],
         "contracts": selectors.declared_contracts_of(organisation=org),
+        "social_value": selectors.social_value_profile(organisation_id=org.pk),
         "can_edit": request.user.has_perm("mutuals.change_evidence", org),
         "can_request": request.user.has_perm("mutuals.request_recognition", org)})
 
@@ -122,3 +128,34 @@ def declared_contract_remove(request, pk: int):
         messages.success(request, "The contract is removed from your declarations.")
         return redirect("mutuals:organisation", pk=organisation_pk)
     return render(request, "mutuals/organisation/contract_remove.html", {"contract": contract})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def social_value_add(request, pk: int):
+    org = selectors.organisation_get_for_user(user=request.user, pk=pk,
+                                              perm="mutuals.change_evidence")
+    form = SocialValueEntryForm(request.POST or None, measures=selectors.catalogue_measures())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.social_value_entry_save(actor=request.user, organisation=org,
+                                             **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="measure")
+        else:
+            messages.success(request, "Your social value profile is saved.")
+            return redirect("mutuals:organisation", pk=org.pk)
+    return render(request, "mutuals/organisation/social_value_form.html",
+                  {"organisation": org, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def social_value_remove(request, pk: int):
+    entry = selectors.social_value_entry_get_for_user(user=request.user, pk=pk)
+    organisation_pk = entry.profile.organisation_id
+    if request.method == "POST":
+        services.social_value_entry_remove(actor=request.user, entry=entry)
+        messages.success(request, "The measure is removed from your social value profile.")
+        return redirect("mutuals:organisation", pk=organisation_pk)
+    return render(request, "mutuals/organisation/social_value_remove.html", {"entry": entry})

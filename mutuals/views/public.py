@@ -41,7 +41,8 @@ def register_entry(request, pk: int):
     organisation = selectors.register_entry(pk=pk)
     return render(request, "mutuals/register/entry.html", {
         "row": presenters.register_row(organisation),
-        "history": selectors.public_history(organisation=organisation)})
+        "history": selectors.public_history(organisation=organisation),
+        "social_value": selectors.social_value_profile(organisation_id=organisation.pk)})
 
 
 @require_GET

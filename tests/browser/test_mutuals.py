@@ -136,3 +136,47 @@ def test_a_mutual_sees_whether_it_may_bid_for_a_reserved_tender(page, check_acce
     check_accessibility(page)
     page.get_by_role("link", name="Your mutual evidence and recognition").click()
     check_accessibility(page)
+
+
+def test_a_mutual_declares_contracts_and_keeps_its_social_value_profile(page,
+                                                                        check_accessibility):
+    from socialvalue.services import load_social_value_model
+
+    load_social_value_model()
+    mutual = factories.OrganisationFactory(name="Ferncliffe Mutual", legal_form="society",
+                                           charity_number="")
+    support.profile(mutual)
+    factories.member(mutual, Role.PROVIDER_ADMIN, email="admin@ferncliffe.example")
+    factories.AuthorityFactory(name="Ferncliffe Council")
+    sign_in(page, check_accessibility, "admin@ferncliffe.example")
+    page.goto("/mutuals/your-organisation/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Declare a reserved contract").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Declare the contract").click()
+    page.locator(".govuk-error-summary").wait_for()
+    check_accessibility(page)
+    page.locator("#id_authority").select_option(label="Ferncliffe Council")
+    page.get_by_label("Contract title").fill("Day care, 2025 to 2028")
+    page.get_by_label("Main CPV code").fill("85312000-9")
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2025")
+    _choose(page, "Procurement Act 2023 section 33")
+    page.get_by_role("button", name="Declare the contract").click()
+    page.get_by_text("The contract is recorded.").wait_for()
+    page.get_by_role("link", name="Remove Day care, 2025 to 2028").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Remove the contract").click()
+    page.get_by_text("The contract is removed").wait_for()
+
+    page.get_by_role("link", name="Add a measure to your social value profile").click()
+    check_accessibility(page)
+    page.get_by_label("Measure").select_option(index=1)
+    page.get_by_label("How much each year").fill("12")
+    page.get_by_label("How your organisation delivers it").fill("Staff volunteering days")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Your social value profile is saved.").wait_for()
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile("^Remove")).first.click()
+    check_accessibility(page)
