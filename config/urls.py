@@ -17,6 +17,7 @@ urlpatterns = [
     path("social-value/", include("socialvalue.urls")),
     path("mutuals/", include("mutuals.urls")),
     path("reports/", include("reports.urls")),
+    path("grants/", include("grants.urls")),
     path("", include("commissioning.urls")),
     path("admin/", admin.site.urls),
 ]

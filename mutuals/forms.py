@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.documents import DocumentUploadField
-from core.forms.base import GovukForm, GovukModelForm
+from core.forms.dates import GovukForm, GovukModelForm
 from core.forms.fields import GovukDateField
 from mutuals.models import PERCENT, DeclaredReservedContract, Definition, MutualProfile
 from mutuals.services import RULES_POLICY

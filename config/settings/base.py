@@ -313,4 +313,6 @@ def require(name: str, value: object) -> None:
 #   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
 BID_MASTER_KEYS = env_list("BID_MASTER_KEYS")
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-zz9zz9")  # register a real prefix with OCP
+GRANTS_360G_PREFIX = env("GRANTS_360G_PREFIX", "360G-portal")  # the prefix 360Giving registers
+GRANTS_DUE_DILIGENCE_SOURCES: list[str] = []  # dotted paths of registry lookup adapters
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", PORTAL_NAME)

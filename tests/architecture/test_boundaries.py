@@ -14,6 +14,7 @@ FORBIDDEN = {
     "organisations": DOMAIN | {"reports"},
     "socialvalue": {"commissioning", "grants", "mutuals", "citizens", "reports"},
     "citizens": {"commissioning", "grants", "mutuals", "reports"},
+    "grants": {"commissioning", "mutuals", "citizens", "reports"},
     "mutuals": {"commissioning", "citizens", "reports"},
 }
 # Domain apps contribute checks through compliance.registry, so importing compliance is allowed

@@ -1,0 +1,1 @@
+"""Reads about grants, always scoped to what the asking user may see."""

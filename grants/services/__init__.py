@@ -1,0 +1,1 @@
+"""Grants writes: keyword-only, atomic, audited services named <entity>_<verb>."""

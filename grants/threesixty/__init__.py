@@ -1,0 +1,1 @@
+"""360Giving publication: grants as open data, generated from the models, streamed."""
