@@ -62,3 +62,74 @@ rules.add_perm("mutuals.decide_recognition", officer_without_interest)
 rules.add_perm("mutuals.withdraw_recognition", requester_side)
 rules.add_perm("mutuals.review", is_programme_officer)
 rules.add_perm("mutuals.change_definitions", is_programme_officer)
+
+
+# -- support applications and plans -----------------------------------------------------------
+
+def _officer_at(user, authority_id) -> bool:
+    return user.is_authenticated and Role.PROGRAMME_OFFICER in roles_by_organisation(
+        user=user).get(authority_id, set())
+
+
+@rules.predicate
+def scheme_officer(user, application) -> bool:
+    return application is not None and _officer_at(user, application.scheme.authority_id)
+
+
+@rules.predicate
+def application_lead(user, application) -> bool:
+    return application is not None and user.is_authenticated and (
+        application.lead_id == user.pk)
+
+
+@rules.predicate
+def application_org_admin(user, application) -> bool:
+    return (application is not None and application.organisation_id is not None
+            and _holds(user, application.organisation, EVIDENCE_EDITORS))
+
+
+@rules.predicate
+def plan_officer(user, plan) -> bool:
+    return plan is not None and scheme_officer(user, plan.application)
+
+
+@rules.predicate
+def plan_team(user, plan) -> bool:
+    return plan is not None and (application_lead(user, plan.application)
+                                 or application_org_admin(user, plan.application))
+
+
+@rules.predicate
+def plan_adviser(user, plan) -> bool:
+    return plan is not None and user.is_authenticated and plan.allocations.filter(
+        adviser__user=user).exists()
+
+
+@rules.predicate
+def plan_grant_manager(user, plan) -> bool:
+    return plan is not None and user.is_authenticated and Role.GRANT_MANAGER in (
+        roles_by_organisation(user=user).get(plan.application.scheme.authority_id, set()))
+
+
+@rules.predicate
+def allocation_adviser(user, allocation) -> bool:
+    return (allocation is not None and user.is_authenticated
+            and allocation.adviser.user_id == user.pk and allocation.adviser.active)
+
+
+@rules.predicate
+def day_team(user, day) -> bool:
+    return day is not None and application_lead(user, day.allocation.plan.application)
+
+
+rules.add_perm("mutuals.view_support_application",
+               application_lead | application_org_admin | scheme_officer | is_platform_admin)
+rules.add_perm("mutuals.change_support_application", application_lead)
+rules.add_perm("mutuals.assess_support_application", scheme_officer)
+rules.add_perm("mutuals.view_support_plan",
+               plan_team | plan_officer | plan_adviser | is_platform_admin)
+rules.add_perm("mutuals.manage_support_plan", plan_officer)
+rules.add_perm("mutuals.make_support_grant", plan_grant_manager)
+rules.add_perm("mutuals.submit_milestone", plan_team)
+rules.add_perm("mutuals.log_advice", allocation_adviser)
+rules.add_perm("mutuals.review_advice", day_team)

@@ -5,20 +5,29 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from core.calendar import local_date
 from mutuals.models import (
+    AdviceDay,
+    Adviser,
+    AdviserAllocation,
     DeclaredReservedContract,
     Definition,
+    Milestone,
     MutualProfile,
     Recognition,
     SocialValueProfileEntry,
+    SupportApplication,
+    SupportAssessment,
+    SupportPlan,
+    SupportScheme,
 )
 from organisations.models import Organisation, Role
+from organisations.selectors import roles_by_organisation
 from socialvalue import selectors as socialvalue_selectors
 
 
@@ -199,3 +208,119 @@ def social_value_entry_get_for_user(*, user, pk: int) -> SocialValueProfileEntry
     if not user.has_perm("mutuals.change_evidence", entry.profile.organisation):
         raise PermissionDenied
     return entry
+
+
+# -- support applications and plans -----------------------------------------------------------
+
+def schemes_open() -> QuerySet[SupportScheme]:
+    return SupportScheme.objects.filter(is_open=True).select_related("authority")
+
+
+def scheme_get(*, pk: int) -> SupportScheme:
+    scheme = SupportScheme.objects.select_related("authority").filter(pk=pk).first()
+    if scheme is None:
+        raise Http404
+    return scheme
+
+
+def _application_queryset() -> QuerySet[SupportApplication]:
+    return SupportApplication.objects.select_related(
+        "scheme__authority", "lead", "organisation", "parent_body").prefetch_related("subsidies")
+
+
+def application_get_for_user(*, user, pk: int,
+                             perm: str = "mutuals.view_support_application"
+                             ) -> SupportApplication:
+    application = _application_queryset().filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    if not user.has_perm(perm, application):
+        raise PermissionDenied
+    return application
+
+
+def applications_for_user(*, user) -> QuerySet[SupportApplication]:
+    """Applications the user leads or whose organisation they administer; for a programme
+    officer, every submitted application to their authority's schemes too."""
+    officer_of = [org for org, roles in roles_by_organisation(user=user).items()
+                  if Role.PROGRAMME_OFFICER in roles]
+    admin_of = [org for org, roles in roles_by_organisation(user=user).items()
+                if Role.PROVIDER_ADMIN in roles]
+    mine = Q(lead=user) | Q(organisation_id__in=admin_of)
+    officer = Q(scheme__authority_id__in=officer_of) & ~Q(
+        status=SupportApplication.Status.DRAFT)
+    return _application_queryset().filter(mine | officer).order_by("-created_at", "-id")
+
+
+def assessment_of(*, application: SupportApplication, user) -> SupportAssessment | None:
+    return SupportAssessment.objects.filter(application=application, assessor=user).first()
+
+
+def assessments_of(*, application: SupportApplication) -> QuerySet[SupportAssessment]:
+    return SupportAssessment.objects.filter(application=application).select_related("assessor")
+
+
+def advisers_of(*, scheme: SupportScheme) -> QuerySet[Adviser]:
+    return Adviser.objects.filter(scheme=scheme, active=True).select_related("user")
+
+
+def plan_get_for_user(*, user, pk: int, perm: str = "mutuals.view_support_plan") -> SupportPlan:
+    plan = (SupportPlan.objects.select_related(
+        "application__scheme__authority", "application__lead", "application__organisation",
+        "grant_award").filter(pk=pk).first())
+    if plan is None:
+        raise Http404
+    if not user.has_perm(perm, plan):
+        raise PermissionDenied
+    return plan
+
+
+def plan_progress(*, plan: SupportPlan) -> dict:
+    """Milestones, allocations with the days used, and the days awaiting sign-off."""
+    allocations = list(plan.allocations.select_related("adviser__user")
+                       .annotate(used=Sum("days_logged__days",
+                                          filter=Q(days_logged__status="signed_off"))))
+    days = list(AdviceDay.objects.filter(allocation__plan=plan)
+                .select_related("allocation__adviser__user").order_by("-worked_on", "-id"))
+    milestones = list(plan.milestones.select_related("evidence", "signed_off_by"))
+    done = sum(1 for m in milestones if m.status == Milestone.Status.SIGNED_OFF)
+    return {"allocations": allocations, "days": days, "milestones": milestones,
+            "milestones_done": done, "milestones_total": len(milestones),
+            "days_used": sum((a.used or 0) for a in allocations),
+            "days_allocated": sum(a.days for a in allocations)}
+
+
+def allocations_for_adviser(*, user) -> QuerySet[AdviserAllocation]:
+    return (AdviserAllocation.objects.filter(adviser__user=user, adviser__active=True)
+            .select_related("plan__application__organisation", "adviser")
+            .annotate(used=Sum("days_logged__days")).order_by("-plan__created_at"))
+
+
+def allocation_get_for_user(*, user, pk: int) -> AdviserAllocation:
+    allocation = (AdviserAllocation.objects.select_related("adviser", "plan__application")
+                  .filter(pk=pk).first())
+    if allocation is None:
+        raise Http404
+    if not user.has_perm("mutuals.log_advice", allocation):
+        raise PermissionDenied
+    return allocation
+
+
+def advice_day_get_for_user(*, user, pk: int) -> AdviceDay:
+    day = (AdviceDay.objects.select_related("allocation__plan__application",
+                                            "allocation__adviser__user").filter(pk=pk).first())
+    if day is None:
+        raise Http404
+    if not user.has_perm("mutuals.review_advice", day):
+        raise PermissionDenied
+    return day
+
+
+def milestone_get_for_user(*, user, pk: int) -> Milestone:
+    milestone = (Milestone.objects.select_related("plan__application__scheme", "evidence")
+                 .filter(pk=pk).first())
+    if milestone is None:
+        raise Http404
+    if not user.has_perm("mutuals.view_support_plan", milestone.plan):
+        raise PermissionDenied
+    return milestone

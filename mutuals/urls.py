@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutuals.views import evidence, public, recognition
+from mutuals.views import evidence, public, recognition, support
 
 app_name = "mutuals"
 urlpatterns = [
@@ -33,4 +33,28 @@ urlpatterns = [
          name="recognition_review"),
     path("recognitions/<int:pk>/withdraw/", recognition.recognition_withdraw,
          name="recognition_withdraw"),
+    path("support/", support.schemes, name="support_schemes"),
+    path("support/schemes/<int:pk>/apply/", support.apply, name="support_apply"),
+    path("support/applications/", support.applications, name="support_applications"),
+    path("support/applications/<int:pk>/", support.application, name="support_application"),
+    path("support/applications/<int:pk>/answers/", support.application_edit,
+         name="support_application_edit"),
+    path("support/applications/<int:pk>/subsidies/add/", support.subsidy_add,
+         name="support_subsidy_add"),
+    path("support/applications/<int:pk>/submit/", support.application_submit,
+         name="support_submit"),
+    path("support/applications/<int:pk>/withdraw/", support.application_withdraw,
+         name="support_withdraw"),
+    path("support/applications/<int:pk>/assess/", support.assess, name="support_assess"),
+    path("support/applications/<int:pk>/decide/", support.decide, name="support_decide"),
+    path("support/plans/<int:pk>/", support.plan, name="support_plan"),
+    path("support/plans/<int:pk>/allocate/", support.allocate, name="support_allocate"),
+    path("support/plans/<int:pk>/grant/", support.grant_make, name="support_grant"),
+    path("support/advising/", support.advising, name="support_advising"),
+    path("support/allocations/<int:pk>/log/", support.advice_log, name="advice_log"),
+    path("support/advice/<int:pk>/review/", support.advice_day_review,
+         name="advice_day_review"),
+    path("support/milestones/<int:pk>/", support.milestone, name="milestone"),
+    path("support/milestones/<int:pk>/evidence/", support.milestone_evidence,
+         name="milestone_evidence"),
 ]
