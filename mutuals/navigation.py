@@ -22,16 +22,36 @@ def is_provider(request) -> bool:
     return bool(_roles(request) & PROVIDER_ROLES)
 
 
+def is_adviser(request) -> bool:
+    if not request.user.is_authenticated:
+        return False
+    cached = getattr(request, "_mutuals_adviser", None)
+    if cached is None:
+        cached = request._mutuals_adviser = selectors.is_adviser(user=request.user)
+    return cached
+
+
+def in_menu(request) -> bool:
+    """From the cached roles alone: no query on every page."""
+    return is_officer(request) or is_provider(request)
+
+
+def on_dashboard(request) -> bool:
+    return in_menu(request) or is_adviser(request)
+
+
 def _panel(request) -> dict:
     officer = is_officer(request)
     return {"officer": officer, "provider": is_provider(request),
+            "adviser": is_adviser(request),
             "to_review": selectors.recognition_queue(user=request.user).count() if officer
-            else 0}
+            else 0,
+            "to_assess": selectors.applications_to_assess(user=request.user).count()
+            if officer else 0}
 
 
 def register_items() -> None:
-    navigation.register(label="Mutuals", url_name="mutuals:home",
-                        visible=lambda r: is_officer(r) or is_provider(r), order=60)
+    navigation.register(label="Mutuals", url_name="mutuals:home", visible=in_menu, order=60)
     dashboard.register(dashboard.Panel(
-        key="mutuals", template="mutuals/panels/dashboard.html",
-        visible=lambda r: is_officer(r) or is_provider(r), context=_panel, order=60))
+        key="mutuals", template="mutuals/panels/dashboard.html", visible=on_dashboard,
+        context=_panel, order=60))

@@ -324,3 +324,14 @@ def milestone_get_for_user(*, user, pk: int) -> Milestone:
     if not user.has_perm("mutuals.view_support_plan", milestone.plan):
         raise PermissionDenied
     return milestone
+
+
+def is_adviser(*, user) -> bool:
+    return Adviser.objects.filter(user=user, active=True).exists()
+
+
+def applications_to_assess(*, user) -> QuerySet[SupportApplication]:
+    officer_of = [org for org, roles in roles_by_organisation(user=user).items()
+                  if Role.PROGRAMME_OFFICER in roles]
+    return SupportApplication.objects.filter(scheme__authority_id__in=officer_of,
+                                             status=SupportApplication.Status.SUBMITTED)

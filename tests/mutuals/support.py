@@ -59,3 +59,41 @@ def mutual(*, key: str = "s33", name: str = "Care Workers Mutual",
     profile(organisation, **profile_overrides)
     recognise(organisation, key=key, on=on, until=until)
     return organisation
+
+
+GROWTH = ("We will move from one contract to three by offering reablement to the hospital "
+          "trust and day services to two neighbouring councils, hiring twelve care workers "
+          "from the local area and training four team leaders in the first year.")
+
+
+def scheme(authority, **fields):
+    from mutuals.models import SupportScheme
+
+    return SupportScheme.objects.create(authority=authority, name="Mutuals Support",
+                                        summary="Advice and grants for new mutuals.", **fields)
+
+
+def submitted_team_application(scheme, lead, **answers):
+    council = factories.AuthorityFactory(name=f"Parent Council {scheme.pk}")
+    application = services.application_start(actor=lead, scheme=scheme, kind="team",
+                                              team_name="Adult social care team",
+                                              parent_body=council)
+    services.application_save(actor=lead, application=application, data={
+        "in_england": True, "definition_key": "programme", "growth_case": GROWTH,
+        "services_and_model": "Home care for 400 people.",
+        "transformation_plans": "Staff-led rotas and reablement.",
+        "senior_sponsor": "Director of Adult Services", "support_needed": ["legal"],
+        "advisory_days_requested": 10, **answers})
+    return services.application_submit(actor=lead, application=application)
+
+
+def approved_plan(scheme, lead, officer, *, advisory_days: int = 6):
+    application = submitted_team_application(scheme, lead)
+    services.assessment_declare(actor=officer, application=application, has_conflict=False)
+    keys = ("growth_case", "staff_engagement", "deliverability", "value_for_money")
+    services.assessment_score(actor=officer, application=application,
+                              scores=dict.fromkeys(keys, 4),
+                              comments=dict.fromkeys(keys, "Clear evidence."),
+                              recommendation="support")
+    return services.application_decide(actor=officer, application=application, approve=True,
+                                       feedback="Agreed.", advisory_days=advisory_days).plan

@@ -59,3 +59,40 @@ def test_a_reserved_contract_whose_supplier_lapsed_is_flagged(authority):
     unreserved = commissioning.past_contract(factories.OrganisationFactory(), authority,
                                              datetime.date(2026, 2, 1), reserved=False)
     assert unreserved.pk not in {f.object_id for f in run(check, datetime.date(2027, 1, 11))}
+
+
+def test_overdue_milestones_and_stalled_plans_are_flagged(programme_body, officer):
+    from mutuals.models import SupportPlan
+
+    lead = factories.UserFactory()
+    plan = support.approved_plan(support.scheme(programme_body), lead, officer)
+    first = plan.milestones.first()
+    assert run("mutuals.milestone_overdue", first.due_on) == []
+    [finding] = run("mutuals.milestone_overdue", first.due_on + datetime.timedelta(days=1))
+    assert finding.organisation_id == programme_body.pk
+    assert "“Options appraisal” was due on" in finding.message
+    services.milestone_evidence_submit(actor=lead, milestone=first, note="Done.")
+    services.milestone_review(actor=officer, milestone=first, sign_off=True)
+    assert run("mutuals.milestone_overdue", first.due_on + datetime.timedelta(days=1)) == []
+
+    plan.refresh_from_db()
+    quiet = plan.last_progress_at.date() + datetime.timedelta(days=61)
+    [stalled] = run("mutuals.plan_without_progress", quiet)
+    assert "nothing has happened on the support plan" in stalled.message
+    assert SupportPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_applications_close_to_the_subsidy_limit_are_flagged(programme_body, officer):
+    from decimal import Decimal
+
+    from mutuals.models import SubsidyDeclaration
+
+    lead = factories.UserFactory()
+    application = support.submitted_team_application(support.scheme(programme_body), lead)
+    assert run("mutuals.subsidy_headroom_low", datetime.date.today()) == []
+    SubsidyDeclaration.objects.create(application=application, provider="Council",
+                                      amount=Decimal("290000"),
+                                      received_on=datetime.date.today(),
+                                      description="Transition funding")
+    [finding] = run("mutuals.subsidy_headroom_low", datetime.date.today())
+    assert "only 8% of the subsidy control limit is left" in finding.message
