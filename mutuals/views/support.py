@@ -156,6 +156,9 @@ def application_withdraw(request, pk: int):
 def assess(request, pk: int):
     item = selectors.application_get_for_user(user=request.user, pk=pk,
                                               perm="mutuals.assess_support_application")
+    if item.status != item.Status.SUBMITTED:
+        messages.info(request, "This application is not awaiting assessment.")
+        return redirect("mutuals:support_application", pk=item.pk)
     assessment = selectors.assessment_of(application=item, user=request.user)
     if assessment is None:
         return _declare(request, item)
@@ -197,6 +200,9 @@ def _declare(request, item):
 def decide(request, pk: int):
     item = selectors.application_get_for_user(user=request.user, pk=pk,
                                               perm="mutuals.assess_support_application")
+    if item.status != item.Status.SUBMITTED:
+        messages.info(request, "This application has been decided.")
+        return redirect("mutuals:support_application", pk=item.pk)
     assessments = [(a, weighted(a)) for a in selectors.assessments_of(application=item)
                    if a.submitted_at]
     form = SupportDecisionForm(request.POST or None, initial={
