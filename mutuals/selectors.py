@@ -335,3 +335,4 @@ def applications_to_assess(*, user) -> QuerySet[SupportApplication]:
                   if Role.PROGRAMME_OFFICER in roles]
     return SupportApplication.objects.filter(scheme__authority_id__in=officer_of,
                                              status=SupportApplication.Status.SUBMITTED)
+
