@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from mutuals.models import DeclaredReservedContract, Definition, MutualProfile, Recognition
+from mutuals.models import (
+    Adviser,
+    DeclaredReservedContract,
+    Definition,
+    MutualProfile,
+    Recognition,
+    SupportApplication,
+    SupportScheme,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,3 +47,28 @@ class MutualProfileAdmin(ReadOnlyAdmin):
 @admin.register(DeclaredReservedContract)
 class DeclaredReservedContractAdmin(ReadOnlyAdmin):
     list_display = ["organisation", "title", "authority_name", "entered_on", "basis"]
+
+
+@admin.register(SupportScheme)
+class SupportSchemeAdmin(admin.ModelAdmin):
+    """The scheme's limits are policy the operator sets; applications change through services."""
+
+    list_display = ["name", "authority", "is_open", "grant_cap", "advisory_days_cap"]
+    list_filter = ["is_open"]
+    raw_id_fields = ["authority", "grants_round"]
+
+
+@admin.register(Adviser)
+class AdviserAdmin(admin.ModelAdmin):
+    """The approved roster: who may be allocated advisory days, for which kinds of advice."""
+
+    list_display = ["user", "firm", "scheme", "active"]
+    list_filter = ["scheme", "active"]
+    raw_id_fields = ["user"]
+    search_fields = ["firm", "user__email"]
+
+
+@admin.register(SupportApplication)
+class SupportApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "kind", "status", "scheme", "submitted_at"]
+    list_filter = ["status", "kind"]
