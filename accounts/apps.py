@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from accounts import signals  # noqa: F401  (remembers an activated second factor)
         from accounts.navigation import register_items
 
         register_items()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.selectors import one_of_or_404
 from organisations.models import (
     AUTHORITY_ROLES,
     Invitation,
@@ -44,6 +45,16 @@ def roles_by_organisation(*, user) -> dict[int, set[str]]:
     return cache
 
 
+def roles_forget(*, user) -> None:
+    """Drop the roles kept on this user object, after a service changed their memberships.
+
+    The cache lives on one request's user object, so other requests read the memberships
+    afresh anyway; this keeps the rest of the changing request truthful too (the MFA policy,
+    permissions and menus asked after the change).
+    """
+    user.__dict__.pop("_portal_roles", None)
+
+
 def roles_of(*, user, organisation: Organisation) -> set[str]:
     """The user's roles in one organisation."""
     return roles_by_organisation(user=user).get(organisation.pk, set())
@@ -68,6 +79,17 @@ def organisation_get_for_user(*, user, pk: int, perm: str = "organisations.view_
     if not user.has_perm(perm, organisation):
         raise PermissionDenied
     return organisation
+
+
+def invitation_of(*, organisation: Organisation, pk) -> Invitation:
+    """One invitation of an (already checked) organisation, or 404."""
+    return one_of_or_404(organisation.invitations, pk, message="No such invitation.")
+
+
+def membership_of(*, organisation: Organisation, pk) -> Membership:
+    """One role held in an (already checked) organisation, or 404."""
+    return one_of_or_404(organisation.memberships.select_related("user"), pk,
+                         message="No such member.")
 
 
 def verification_queue(*, user) -> QuerySet[Organisation]:

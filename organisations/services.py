@@ -24,7 +24,7 @@ from organisations.models import (
     Organisation,
     Role,
 )
-from organisations.selectors import admins_of, platform_admins
+from organisations.selectors import admins_of, platform_admins, roles_forget
 from organisations.workflows import VERIFICATION
 
 GOVERNING_DOCUMENT_POLICY = DocumentPolicy(kinds=frozenset({"pdf", "docx", "odt"}))
@@ -47,6 +47,7 @@ def organisation_register(
     organisation.full_clean()
     organisation.save()
     Membership.objects.create(user=actor, organisation=organisation, role=Role.PROVIDER_ADMIN)
+    roles_forget(user=actor)
     audit_record(actor=actor, action="organisation.registered", obj=organisation,
                  organisation_id=organisation.pk, summary=f"Registered {organisation.name}",
                  changes=_snapshot(organisation))
@@ -183,6 +184,7 @@ def invitation_accept(*, actor, invitation: Invitation) -> Membership:
                               "that email address to accept it.")
     membership, _ = Membership.objects.get_or_create(
         user=actor, organisation=invitation.organisation, role=invitation.role)
+    roles_forget(user=actor)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
@@ -221,6 +223,9 @@ def membership_remove(*, actor, membership: Membership) -> None:
                  organisation_id=organisation.pk,
                  summary=f"Removed {membership.user.email} as {membership.get_role_display()}")
     membership.delete()
+    roles_forget(user=membership.user)
+    if actor.pk == membership.user_id:
+        roles_forget(user=actor)
 
 
 def _store_governing_document(actor, uploaded_file):

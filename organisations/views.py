@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.documents import document_response
@@ -119,7 +119,7 @@ def members(request, pk: int):
 @require_POST
 def invitation_revoke(request, pk: int, invitation_pk: int):
     organisation = selectors.organisation_get_for_user(user=request.user, pk=pk)
-    invitation = get_object_or_404(organisation.invitations, pk=invitation_pk)
+    invitation = selectors.invitation_of(organisation=organisation, pk=invitation_pk)
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
@@ -133,7 +133,7 @@ def invitation_revoke(request, pk: int, invitation_pk: int):
 @require_POST
 def membership_remove(request, pk: int, membership_pk: int):
     organisation = selectors.organisation_get_for_user(user=request.user, pk=pk)
-    membership = get_object_or_404(organisation.memberships, pk=membership_pk)
+    membership = selectors.membership_of(organisation=organisation, pk=membership_pk)
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except ValidationError as error:

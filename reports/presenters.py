@@ -18,8 +18,7 @@ from django.http import Http404
 from commissioning.selectors import reports as data
 from core.calendar import local_date
 from core.money import format_gbp
-from mutuals import reporting as mutual_data
-from mutuals.models import Region, Sector
+from mutuals.selectors import reports as mutual_data
 
 PAGE_SIZE = 25
 GROUP_LABELS = {"all": "All suppliers", "sme": "SMEs", "vcse": "VCSEs",
@@ -147,10 +146,8 @@ def _time_to_award(*, scope, page=None, everything=False) -> Table:
 
 
 def _mutuals(*, scope, page=None, everything=False) -> Table:
-    sectors, regions = dict(Sector.choices), dict(Region.choices)
-    rows = [{"sector": sectors.get(row["sector"], row["sector"]),
-             "region": regions.get(row["region"], row["region"]), "count": row["count"]}
-            for row in mutual_data.register_counts()]
+    rows = [{"sector": row["sector_label"], "region": row["region_label"],
+             "count": row["count"]} for row in mutual_data.register_counts()]
     if rows:
         rows.append({"sector": "Total", "region": "", "header": True,
                      "count": sum(row["count"] for row in rows)})

@@ -1,9 +1,27 @@
 """Role fixtures shared by every test package."""
 
 import pytest
+from django.test.client import ClientMixin
 
+from accounts.policy import SECOND_FACTOR_SESSION_KEY, has_totp
 from organisations.models import Role
 from tests import factories
+
+_django_login = ClientMixin._login
+
+
+def _login_with_every_factor_held(self, user, backend=None):
+    """`client.force_login` stands for a completed sign-in: a person who holds an authenticator
+    app would have entered its code, so the session records that, as a real sign-in does.
+    Tests of the second-factor policy itself log in without it (`login_password_only`)."""
+    _django_login(self, user, backend)
+    if has_totp(user):
+        session = self.session
+        session[SECOND_FACTOR_SESSION_KEY] = str(user.pk)
+        session.save()
+
+
+ClientMixin._login = _login_with_every_factor_held
 
 
 @pytest.fixture

@@ -233,19 +233,47 @@ def commitment_forms(data, *, plan, saved: list[dict]) -> list[CommitmentForm]:
             for plan_measure in plan.measures.select_related("measure")]
 
 
-def attach_issues(blocks: list[CommitmentForm], issues: list) -> list:
-    """Put counting-rule errors next to their fields; return the warnings to show."""
-    by_measure = {block.plan_measure.pk: block for block in blocks}
-    warnings = []
-    for issue in issues:
-        block = by_measure.get(issue.plan_measure_id)
-        if issue.severity != "error":
-            warnings.append(issue)
-        elif block is not None:
-            block.add_error(issue.field if issue.field in block.fields else None, issue.message)
-        else:
-            warnings.append(issue)
-    return warnings
+def commitment_entries(blocks: list[CommitmentForm]) -> list[dict]:
+    """The commitments of the blocks that read as a commitment (a valid quantity given)."""
+    return [entry for block in blocks if block.is_valid() and (entry := block.entry())]
+
+
+def commitment_checks(blocks: list[CommitmentForm], preview, *, live: bool) -> dict:
+    """Give each block its ``check``: its counting-rule problems, warnings and indicative value.
+
+    The counting rules' errors are shown in the block's check, which the live check refreshes
+    as the bidder types, so a fixed problem never lingers next to a field. Errors of the
+    form itself (a quantity that is not a number) stand next to their field after a save;
+    the live check lists them in the block too, since no field shows them yet.
+    """
+    by_measure: dict = {}
+    for issue in preview.issues:
+        by_measure.setdefault(issue.plan_measure_id, []).append(issue)
+    summary = []
+    for block in blocks:
+        issues = by_measure.pop(block.plan_measure.pk, [])
+        errors = [i for i in issues if i.severity == "error"]
+        summary += [{"text": f"{block.plan_measure.measure.code}: {i.message}",
+                     "href": _anchor(block, i.field)} for i in errors]
+        block.check = {
+            "errors": [_labelled(block, name, error) for name, field_errors in
+                       (block.errors.items() if live and block.is_bound else ())
+                       for error in field_errors] + [i.message for i in errors],
+            "warnings": [i.message for i in issues if i.severity != "error"],
+            "monetised": preview.monetised.get(block.plan_measure.pk)}
+    general = [i.message for issues in by_measure.values() for i in issues]
+    return {"live": live, "general": general, "summary": summary,
+            "errors": sum(len(b.check["errors"]) for b in blocks),
+            "warnings": sum(len(b.check["warnings"]) for b in blocks) + len(general)}
+
+
+def _anchor(block: CommitmentForm, name: str) -> str:
+    field = name if name in block.fields else "quantity"
+    return f"#{block[field].auto_id}"
+
+
+def _labelled(block: CommitmentForm, name: str, error: str) -> str:
+    return f"{block.fields[name].label}: {error}" if name in block.fields else error
 
 
 def problem_links(bid, problems: list) -> list[dict]:

@@ -30,9 +30,10 @@ from commissioning.models import (
 )
 from commissioning.sealing import unseal, unsealer
 from commissioning.services.bids import clock
-from commissioning.services.bids.checks import Problem, submission_problems
+from commissioning.services.bids.checks import Problem, contract_value, submission_problems
 from core.audit import audit_record
 from core.documents import document_response
+from core.selectors import one_of_or_404
 from organisations.models import PROVIDER_ROLES, Organisation
 
 
@@ -55,6 +56,50 @@ def bid_draft(*, bid: Bid, user) -> dict[str, Any]:
     if not rules.has_perm("commissioning.view_bid", user, bid):
         raise PermissionDenied
     return unseal(tender=bid.tender, blob=bid.sealed_content)
+
+
+def bid_question_get(*, bid: Bid, pk) -> TenderQuestion:
+    """One question of the (already checked) bid's tender, or 404."""
+    return one_of_or_404(bid.tender.questions, pk, message="No such question in this tender.")
+
+
+def bid_member_get(*, bid: Bid, pk) -> ConsortiumMember:
+    """One consortium member of the (already checked) bid, or 404."""
+    return one_of_or_404(bid.members.select_related("organisation"), pk,
+                         message="No such member of this bid.")
+
+
+def bid_slot_get(*, bid: Bid, pk) -> DocumentSlot | None:
+    """The document slot of the bid's tender an upload is for (None: other documents)."""
+    if not pk:
+        return None
+    return one_of_or_404(bid.tender.document_slots, pk,
+                         message="No such document in this tender.")
+
+
+@dataclass
+class CommitmentsPreview:
+    """Counting-rule issues and the monetised indicator of commitments as the bidder has them."""
+
+    issues: list = field(default_factory=list)
+    monetised: dict = field(default_factory=dict)  # {plan_measure_id: Monetised}
+
+
+def bid_commitments_preview(*, bid: Bid, user, entries: list[dict]) -> CommitmentsPreview:
+    """Check commitments as typed (not saved) against the tender's plan and the draft's price.
+
+    For the bidder's own page, checked as they type: nothing is stored or audited, and the
+    draft is read only for its price (the plausibility rules compare with the contract value).
+    """
+    plan = bid.tender.social_value_plan
+    if plan is None:
+        return CommitmentsPreview()
+    from socialvalue.services import commitments_check, commitments_monetise
+
+    value = contract_value(bid_draft(bid=bid, user=user))
+    return CommitmentsPreview(
+        issues=list(commitments_check(plan=plan, entries=entries, contract_value=value)),
+        monetised=commitments_monetise(plan=plan, entries=entries))
 
 
 def bid_content(*, bid: Bid, user) -> dict[str, Any]:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("bids/<int:pk>/questions/<int:question_pk>/", views.bid_answer, name="bid_answer"),
     path("bids/<int:pk>/price/", views.bid_price, name="bid_price"),
     path("bids/<int:pk>/social-value/", views.bid_social_value, name="bid_social_value"),
+    path("bids/<int:pk>/social-value/check/", views.bid_social_value_check,
+         name="bid_social_value_check"),
     path("bids/<int:pk>/consortium/", views.bid_consortium, name="bid_consortium"),
     path("bids/<int:pk>/consortium/<int:member_pk>/remove/", views.bid_consortium_remove,
          name="bid_consortium_remove"),

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -17,9 +17,11 @@ from commissioning.selectors import bids as selectors
 from commissioning.services import bids as services
 from commissioning.services.bids import checks
 from core.forms.errors import attach_errors
+from core.htmx import is_htmx, render_fragment
 from organisations.selectors import current_organisation
 
 EDIT = "commissioning.change_bid"
+SOCIAL_VALUE_PAGE = "commissioning/bids/social_value.html"
 
 
 def _post(request):
@@ -74,7 +76,7 @@ def bid_detail(request, pk: int):
 @login_required
 def bid_answer(request, pk: int, question_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
-    question = get_object_or_404(bid.tender.questions, pk=question_pk)
+    question = selectors.bid_question_get(bid=bid, pk=question_pk)
     overview = selectors.bid_overview(bid=bid, user=request.user)
     form = forms.AnswerForm(_post(request), initial={"answer": overview.answer(question)})
     if request.method == "POST" and form.is_valid():
@@ -134,16 +136,38 @@ def bid_social_value(request, pk: int):
         return redirect("commissioning:bid_detail", pk=bid.pk)
     saved = selectors.bid_overview(bid=bid, user=request.user).payload.get("social_value") or []
     blocks = forms.commitment_forms(_post(request), plan=plan, saved=saved)
-    issues = []
+    entries = forms.commitment_entries(blocks) if request.method == "POST" else saved
     if request.method == "POST" and all(block.is_valid() for block in blocks):
-        result = services.bid_social_value_save(
-            bid=bid, entries=[e for block in blocks if (e := block.entry())], actor=request.user)
-        issues = forms.attach_issues(blocks, result.issues)
+        result = services.bid_social_value_save(bid=bid, entries=entries, actor=request.user)
         if not [i for i in result.issues if i.severity == "error"] and _saved(request, result):
             return redirect("commissioning:bid_detail", pk=bid.pk)
-    return render(request, "commissioning/bids/social_value.html",
-                  {"bid": bid, "plan": plan, "blocks": blocks, "warnings": issues,
-                   "errors": forms.commitment_errors(blocks)})
+    return render(request, SOCIAL_VALUE_PAGE,
+                  _social_value_context(request, bid, plan, blocks, entries, live=False))
+
+
+@login_required
+@require_POST
+def bid_social_value_check(request, pk: int):
+    """The commitments checked as the bidder types (htmx), never saved: each block's problems
+    and indicative value. Without JavaScript the page is checked when it is saved."""
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
+    plan = bid.tender.social_value_plan
+    if plan is None or not is_htmx(request):
+        return redirect("commissioning:bid_social_value", pk=bid.pk)
+    blocks = forms.commitment_forms(request.POST, plan=plan, saved=[])
+    context = _social_value_context(request, bid, plan, blocks,
+                                    forms.commitment_entries(blocks), live=True)
+    return render_fragment(request, SOCIAL_VALUE_PAGE, "live_check", context)
+
+
+def _social_value_context(request, bid, plan, blocks, entries, *, live: bool) -> dict:
+    """The page's blocks with their checks; a fresh page with nothing saved shows none yet."""
+    preview = (selectors.bid_commitments_preview(bid=bid, user=request.user, entries=entries)
+               if entries or live or request.method == "POST" else selectors.CommitmentsPreview())
+    check = forms.commitment_checks(blocks, preview, live=live)
+    errors = [] if live or request.method != "POST" else (
+        forms.commitment_errors(blocks) + check["summary"])
+    return {"bid": bid, "plan": plan, "blocks": blocks, "check": check, "errors": errors}
 
 
 @login_required
@@ -170,7 +194,7 @@ def bid_consortium(request, pk: int):
 @require_POST
 def bid_consortium_remove(request, pk: int, member_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
-    member = get_object_or_404(bid.members.select_related("organisation"), pk=member_pk)
+    member = selectors.bid_member_get(bid=bid, pk=member_pk)
     try:
         services.bid_consortium_member_remove(member=member, actor=request.user)
     except ValidationError as error:
@@ -184,7 +208,7 @@ def bid_consortium_remove(request, pk: int, member_pk: int):
 def bid_documents(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
     slot_pk = request.POST.get("slot") or None
-    slot = get_object_or_404(bid.tender.document_slots, pk=slot_pk) if slot_pk else None
+    slot = selectors.bid_slot_get(bid=bid, pk=slot_pk)
     form = forms.BidFileForm(_post(request), request.FILES or None,
                              prefix=f"slot{slot_pk or 'other'}")
     if request.method == "POST" and form.is_valid():

@@ -55,6 +55,7 @@ def test_authority_staff_must_set_up_mfa_before_any_staff_page(client, authority
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
     factories.with_totp(user)
+    client.force_login(user)  # signed in again, this time with the app's code
     assert client.get(reverse("core:dashboard")).status_code == 200
 
 
@@ -63,6 +64,7 @@ def test_platform_admins_need_mfa_for_the_django_admin(client, db):
     client.force_login(admin)
     assert client.get("/admin/").status_code == 302
     factories.with_totp(admin)
+    client.force_login(admin)
     assert client.get("/admin/").status_code == 200
 
 

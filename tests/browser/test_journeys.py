@@ -126,6 +126,15 @@ def test_authority_staff_must_set_up_mfa_then_invite_a_colleague(page, check_acc
     page.get_by_role("button", name="Send invitation").click()
     page.get_by_text("Invitation sent to evaluator@example.org.").wait_for()
     check_accessibility(page)
+    # The app is set up for good and the invitation is for the evaluator role only.
+    from allauth.mfa.models import Authenticator
+
+    from organisations.models import Invitation
+
+    assert Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists()
+    invitation = Invitation.objects.get(organisation=authority)
+    assert (invitation.email, invitation.role) == ("evaluator@example.org", Role.EVALUATOR)
+    assert invitation.invited_by == admin and invitation.accepted_at is None
 
 
 def test_a_citizen_registers_with_consent(page, check_accessibility):
@@ -148,6 +157,13 @@ def test_a_citizen_registers_with_consent(page, check_accessibility):
     page.get_by_role("button", name="Register").click()
     page.wait_for_url(re.compile("/accounts/confirm-email/"))
     check_accessibility(page)
+    # Registered with the minimal data and a record of the consent given.
+    from accounts.models import CitizenProfile
+
+    profile = CitizenProfile.objects.get(user__email="rosa@example.org")
+    assert (profile.postcode, profile.age_band) == ("LS2 7HY", "25-34")
+    assert profile.consent_given_at is not None and profile.consent_version
+    assert any("rosa@example.org" in message.to for message in mail.outbox)
 
 
 def expect_error_summary(page):

@@ -136,6 +136,7 @@ def test_a_mutual_sees_whether_it_may_bid_for_a_reserved_tender(page, check_acce
     check_accessibility(page)
     page.get_by_role("link", name="Your mutual evidence and recognition").click()
     check_accessibility(page)
+    assert page.get_by_role("heading", name="Mutual evidence and recognition").count() == 1
 
 
 def test_a_mutual_declares_contracts_and_keeps_its_social_value_profile(page,
@@ -180,6 +181,10 @@ def test_a_mutual_declares_contracts_and_keeps_its_social_value_profile(page,
     check_accessibility(page)
     page.get_by_role("link", name=re.compile("^Remove")).first.click()
     check_accessibility(page)
+    from mutuals.models import DeclaredReservedContract, SocialValueProfileEntry
+
+    assert not DeclaredReservedContract.objects.exists()
+    assert SocialValueProfileEntry.objects.get().annual_quantity == 12
 
 
 def test_a_team_is_supported_from_application_to_a_signed_off_milestone(browser, live_server,
@@ -312,3 +317,7 @@ def test_a_team_is_supported_from_application_to_a_signed_off_milestone(browser,
     page.get_by_role("button", name="Record your review").click()
     page.get_by_text("1 of 8 milestones signed off").wait_for()
     check_accessibility(page)
+    from mutuals.models import AdviceDay, Milestone
+
+    assert AdviceDay.objects.get().status == AdviceDay.Status.SIGNED_OFF
+    assert Milestone.objects.filter(status=Milestone.Status.SIGNED_OFF).count() == 1

@@ -1,6 +1,7 @@
 """Reports in Chromium, each page checked with axe (WCAG 2.2 A/AA), and a CSV download."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -8,6 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from organisations.models import Role
 from tests import factories
 from tests.browser.test_journeys import SECRET, sign_in
+from tests.commissioning import factories as cf
 from tests.reports.conftest import award, bid, noon, tender
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,13 +61,36 @@ def test_authority_staff_read_filter_and_download_reports(page, check_accessibil
 
 
 def test_platform_admins_choose_an_authority(page, check_accessibility):
+    """A platform admin picks which authority a report is about, and sees that one's figures
+    only; an authority with nothing to report says so."""
     admin = factories.PlatformAdminFactory(email="ops@example.org")
     TOTP.activate(admin, SECRET)
-    factories.AuthorityFactory(name="Southby Council")
+    southby = factories.AuthorityFactory(name="Southby Council")
+    northby = factories.AuthorityFactory(name="Northby Council")
+    factories.AuthorityFactory(name="Eastby Council")
+    cf.TenderFactory(authority=southby, estimated_value_ex_vat=Decimal("77000.00"))
+    cf.TenderFactory(authority=northby, estimated_value_ex_vat=Decimal("555000.00"))
     sign_in(page, check_accessibility, admin.email, secret=SECRET)
     page.wait_for_url(re.compile("/dashboard/"))
+
     page.goto("/reports/pipeline/")
     page.get_by_label("Authority").select_option(label="Southby Council")
     page.get_by_role("button", name="Apply filters").click()
+    table = page.get_by_role("table", name="Tenders by status and procedure")
+    table.wait_for()
+    assert "£77,000.00" in table.inner_text()
+    assert "£555,000.00" not in table.inner_text()
+    assert page.get_by_label("Authority").input_value() == str(southby.pk)
+    check_accessibility(page)
+
+    page.get_by_label("Authority").select_option(label="Northby Council")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(f"authority={northby.pk}"))
+    assert "£555,000.00" in table.inner_text()
+    assert "£77,000.00" not in table.inner_text()
+
+    page.get_by_label("Authority").select_option(label="Eastby Council")
+    page.get_by_role("button", name="Apply filters").click()
     page.get_by_text("There is nothing to report").wait_for()
+    assert page.get_by_role("table", name="Tenders by status and procedure").count() == 0
     check_accessibility(page)

@@ -148,12 +148,20 @@ def test_moderation_waits_for_the_panel_and_keeps_individual_scores(setup):
 
 
 def test_a_conflicted_panel_member_is_not_waited_for(setup):
+    """A member who declared a conflict with the bidder cannot score that bid, and moderation
+    goes ahead on the others' scores (test_moderation_waits_for_the_panel_... shows that it
+    waits for a member without a conflict)."""
     first, moderator, bid = setup["first"], setup["moderator"], setup["cheap"]
     support.declare(first, setup["tender"], bid.organisation)
     support.declare(moderator, setup["tender"])
+    with pytest.raises((PermissionDenied, ValidationError)):
+        score(setup, first, bid)  # the conflicted member may not score this bid
     score(setup, moderator, bid)
     consensus = support.entries(setup["criteria"], quality=80, social_value=60, pass_fail=True)
     moderation_save(bid=bid, actor=moderator, entries=consensus)
+    assert ModeratedScore.objects.get(bid=bid, criterion=setup["criteria"]["quality"]).score == 80
+    assert not Score.objects.filter(bid=bid, evaluator=first).exists()
+    assert AuditEntry.objects.filter(action="score.moderate", object_id=str(bid.pk)).exists()
 
 
 def moderate_all(setup, scores):

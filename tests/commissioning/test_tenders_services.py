@@ -162,12 +162,26 @@ class TestPublish:
             tenders.tender_publish(actor=commissioner, tender=draft_tender)
 
     def test_short_period_with_reason(self, commissioner, draft_tender, release):
+        """Above threshold, 12 days is refused without a recorded reason and allowed with one
+        (Procurement Act 2023, s.54: 10 days at least with urgency, say)."""
         Tender.objects.filter(pk=draft_tender.pk).update(
             deadline=timezone.now() + timedelta(days=12),
-            questions_deadline=timezone.now() + timedelta(days=5),
+            questions_deadline=timezone.now() + timedelta(days=5), short_period_reason="")
+        draft_tender.refresh_from_db()
+        with pytest.raises(ValidationError, match="at least 25 days"):
+            tenders.tender_publish(actor=commissioner, tender=draft_tender)
+        draft_tender.refresh_from_db()
+        assert draft_tender.status == "draft"
+
+        Tender.objects.filter(pk=draft_tender.pk).update(
             short_period_reason="A state of urgency: provider failure")
         draft_tender.refresh_from_db()
-        tenders.tender_publish(actor=commissioner, tender=draft_tender)
+        tender = tenders.tender_publish(actor=commissioner, tender=draft_tender)
+        tender.refresh_from_db()
+        assert tender.status == "published" and tender.above_threshold is True
+        assert tender.short_period_reason == "A state of urgency: provider failure"
+        assert (tender.deadline - tender.published_at) < timedelta(days=25)
+        release.assert_called_once_with(tender=mock.ANY, tags=["tender"])
 
     def test_market_respondents_are_told(self, commissioner, authority, project, release):
         respondent = factories.OrganisationFactory()

@@ -107,11 +107,14 @@ def test_accepting_an_invitation_through_the_link(client, authority, authority_a
                                    email="new@example.org", role=Role.EVALUATOR)
     url = reverse("organisations:invitation", args=[invitation.token])
     assert "Create an account" in client.get(url).content.decode()
+    assert client.get(reverse("organisations:invitation", args=["nope"])).status_code == 404
     client.force_login(factories.UserFactory(email="new@example.org"))
     response = client.post(url)
     assert response.status_code == 302
     assert authority.memberships.filter(user__email="new@example.org", role="evaluator").exists()
-    assert client.get(reverse("organisations:invitation", args=["nope"])).status_code == 404
+    # An evaluator now: the next staff page asks for an authenticator app first.
+    response = client.get(reverse("core:dashboard"))
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
 
 def test_the_governing_document_is_checked_stored_and_only_shown_to_those_allowed(

@@ -94,10 +94,11 @@ def test_empty_scopes_report_nothing(db):
 
 def test_mutuals_reports_count_recognised_mutuals_support_and_shares(dataset, authority):
     from commissioning.selectors.reports import reserved_and_mutual_awards
-    from mutuals import reporting
+    from mutuals.selectors import reports as reporting
 
     assert reporting.register_counts() == [
-        {"sector": "adult_social_care", "region": "yorkshire", "count": 1}]
+        {"sector": "adult_social_care", "region": "yorkshire", "count": 1,
+         "sector_label": "Adult social care", "region_label": "Yorkshire and the Humber"}]
     (row,) = reserved_and_mutual_awards(scope=ReportScope(authority_ids=[authority.pk]))
     assert row["mutual"] == 1 and row["reserved"] == 0
     [funnel] = reporting.support_funnel(authority_ids=[authority.pk])

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
-from mutuals.models import Milestone, SupportApplication, SupportScheme
+from mutuals.models import Milestone, Region, Sector, SupportApplication, SupportScheme
 from mutuals.selectors import current_recognitions
 from organisations.models import Organisation
 
 
 def register_counts() -> list[dict]:
-    """Recognised mutuals today by sector and region."""
+    """Recognised mutuals today by sector and region (with their labels)."""
     recognised = current_recognitions().filter(organisation=OuterRef("pk"))
-    return list(Organisation.objects.filter(Exists(recognised), mutual_profile__isnull=False)
+    rows = list(Organisation.objects.filter(Exists(recognised), mutual_profile__isnull=False)
                 .order_by().values(sector=F("mutual_profile__sector"),
                                    region=F("mutual_profile__region"))
                 .annotate(count=Count("pk")).order_by("sector", "region"))
+    sectors, regions = dict(Sector.choices), dict(Region.choices)
+    for row in rows:
+        row["sector_label"] = sectors.get(row["sector"], row["sector"])
+        row["region_label"] = regions.get(row["region"], row["region"])
+    return rows
 
 
 def support_funnel(*, authority_ids: list[int] | None) -> list[dict]:
