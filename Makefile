@@ -53,7 +53,9 @@ lock:
 benchmark: setup
 	$(BIN)/python -m benchmarks.deadline_surge
 	$(BIN)/python -m benchmarks.tender_list
+	$(BIN)/python -m benchmarks.reports
 	$(BIN)/python -m benchmarks.audit_verify
+	$(BIN)/python -m benchmarks.sealed_reads
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var

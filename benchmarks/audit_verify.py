@@ -1,10 +1,12 @@
-"""Benchmark: how fast `audit_verify` walks a long audit hash chain on PostgreSQL.
+"""Benchmark: how fast `audit_verify` walks a long audit hash chain and its signed checkpoints.
 
-    .venv/bin/python -m benchmarks.audit_verify --entries 100000
+    .venv/bin/python -m benchmarks.audit_verify --entries 1000000
 
-Creates a throwaway database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench;
-its name must end in "_bench" because it is dropped and recreated), migrates it, bulk-inserts a
-valid chain, then times core.audit.audit_verify in a fresh child process so that the peak RSS
+Creates a throwaway database (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/portal_bench; its name must end in "_bench" because it is
+dropped and recreated), migrates it, bulk-inserts a valid chain with a signed checkpoint every
+`--checkpoint-every` entries (file and database copy, as the beat task writes them), then times
+core.audit.audit_verify and one checkpoint write in a fresh child process, so that the peak RSS
 reported is the verifier's alone. Prints one JSON line and writes it to benchmarks/results/.
 Target (docs: perf_reliability "Implications" 18): 1M entries verified in <= 60 s.
 """
@@ -18,6 +20,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,13 +39,17 @@ def main() -> None:
     if args.phase == "verify":
         print(json.dumps(_verify(args.verify_batch)))
         return
+    folder = tempfile.mkdtemp(prefix="portal-bench-checkpoints-")
+    os.environ["AUDIT_CHECKPOINT_PATH"] = str(Path(folder) / "checkpoints.jsonl")
     support.recreate_database(args.database_url)
     try:
-        generated = _generate(args.entries, args.insert_batch)
+        generated = _generate(args.entries, args.insert_batch, args.checkpoint_every)
         verified = _verify_in_child(args)
     finally:
         if not args.keep:
             support.drop_database(args.database_url)
+            Path(os.environ["AUDIT_CHECKPOINT_PATH"]).unlink(missing_ok=True)
+            Path(folder).rmdir()
     support.report("audit_verify", {**generated, **verified, "entries": args.entries})
 
 
@@ -51,13 +58,13 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--insert-batch", type=int, default=5_000)
     parser.add_argument("--verify-batch", type=int, default=5_000)
+    parser.add_argument("--checkpoint-every", type=int, default=1_000,
+                        help="Entries between two signed checkpoints (beat writes one every "
+                        "5 minutes when the head moved).")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--phase", choices=["all", "verify"], default="all", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    args.database_url = os.environ.get("DATABASE_URL") or support.DEFAULT_URL
-    if not support.db_name(args.database_url).endswith("_bench"):
-        name = support.db_name(args.database_url)
-        parser.error(f"Refusing to drop {name!r}: use a *_bench database.")
+    args.database_url = support.database_url()
     return args
 
 
@@ -74,8 +81,12 @@ def _setup_django() -> None:
 # -- phases ----------------------------------------------------------------------------------
 
 
-def _generate(count: int, batch_size: int) -> dict[str, float]:
-    """Migrate, then bulk-insert `count` chained entries (the same hash as audit_record)."""
+def _generate(count: int, batch_size: int, checkpoint_every: int) -> dict[str, float]:
+    """Migrate, then bulk-insert `count` chained entries (the same hash as audit_record).
+
+    A checkpoint signs every `checkpoint_every`-th entry, short of the head, so the beat-style
+    write timed afterwards has entries to check since the last checkpoint.
+    """
     _setup_django()
     from django.core.management import call_command
     from django.db import connections, transaction
@@ -85,18 +96,55 @@ def _generate(count: int, batch_size: int) -> dict[str, float]:
 
     call_command("migrate", verbosity=0)
     started, prev_hash, base = time.perf_counter(), GENESIS_HASH, datetime.now(UTC)
+    signer = _Signer(base)
     for first in range(1, count + 1, batch_size):
         batch = []
         for sequence in range(first, min(first + batch_size, count + 1)):
             entry = _entry(AuditEntry, sequence, base, prev_hash)
             entry.hash = prev_hash = entry_hash(entry)
             batch.append(entry)
+            if sequence % checkpoint_every == 0 and sequence < count:
+                signer.sign(sequence, entry.hash)
         with transaction.atomic():
             AuditEntry.objects.bulk_create(batch)
+            signer.flush()
     with connections["default"].cursor() as cursor:
         cursor.execute("ANALYZE core_auditentry")
     connections.close_all()
-    return {"generate_seconds": round(time.perf_counter() - started, 2)}
+    return {"generate_seconds": round(time.perf_counter() - started, 2),
+            "checkpoints": signer.number}
+
+
+class _Signer:
+    """Writes checkpoints as audit_checkpoint_write does: the file line and the database copy."""
+
+    def __init__(self, base: datetime) -> None:
+        from core import checkpoints
+
+        self.checkpoints, self.base = checkpoints, base
+        self.keys = checkpoints.configured_keys()
+        self.path = checkpoints.configured_path()
+        self.number, self.prev, self.pending = 0, checkpoints.GENESIS_DIGEST, []
+
+    def sign(self, sequence: int, head: str) -> None:
+        self.number += 1
+        at = self.base + timedelta(milliseconds=sequence)
+        checkpoint = self.checkpoints.sign(keys=self.keys, number=self.number, at=at,
+                                           sequence=sequence, head=head, prev=self.prev)
+        self.prev = checkpoint.digest
+        self.pending.append((checkpoint, at))
+
+    def flush(self) -> None:
+        from core.models import AuditCheckpoint
+
+        AuditCheckpoint.objects.bulk_create([
+            AuditCheckpoint(number=c.number, created_at=at, sequence=c.sequence,
+                            head_hash=c.head, key_id=c.kid, line_digest=c.digest)
+            for c, at in self.pending
+        ])
+        with self.path.open("ab") as handle:
+            handle.write(b"".join(c.line + b"\n" for c, _ in self.pending))
+        self.pending = []
 
 
 def _entry(model, sequence: int, base: datetime, prev_hash: str):
@@ -124,26 +172,41 @@ def _verify_in_child(args: argparse.Namespace) -> dict:
 
 
 def _verify(batch_size: int) -> dict:
-    """Runs in the child process: time audit_verify and report this process's peak RSS."""
+    """Runs in the child process: time audit_verify and the checkpoint write that follows it."""
     _setup_django()
     from django.db import connection
 
-    from core.audit import audit_verify
+    from core.audit import audit_checkpoint_write, audit_verify
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server_version = cursor.fetchone()[0]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = audit_verify(batch_size=batch_size)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    rss_after_verify = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    # What the beat task does: check the entries since the last checkpoint, then sign the head.
+    beat = audit_checkpoint_write()
+    beat_seconds = time.perf_counter() - started
     return {
         "verified": report.checked,
         "ok": report.ok,
+        "problems": list(report.problems),
+        "checkpoints_checked": report.checkpoints,
         "verify_seconds": round(seconds, 3),
         "entries_per_second": round(report.checked / seconds),
         "projected_1m_seconds": round(seconds / max(report.checked, 1) * 1_000_000, 1),
+        # The verifier's own CPU time (PostgreSQL's is not in it) and the machine's load while
+        # it ran: on a shared machine wall time says more about the neighbours than the code.
+        "verify_cpu_seconds": round(cpu_seconds, 3),
+        "load_average_1m": round(load, 2),
         "target_1m_seconds": TARGET_1M_SECONDS,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(rss_after_verify, 1),
+        "beat_checkpoint_seconds": round(beat_seconds, 3),
+        "beat_checkpoint_entries_checked": beat.sequence - report.last_checkpoint.sequence
+        if beat and report.last_checkpoint else None,
         "verify_batch": batch_size,
         "postgres": server_version,
         "python": platform.python_version(),

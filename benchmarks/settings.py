@@ -1,10 +1,16 @@
 """Settings for the HTTP benchmarks: production settings on plain HTTP on loopback."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key-0c4d2e9f8a7b6c5d4e3f2a1b0c9d8e7f")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("BID_MASTER_KEYS", "YmVuY2htYXJrLW9ubHktbWFzdGVyLWtleS0wMTIzNDU=")
+os.environ.setdefault("AUDIT_CHECKPOINT_KEYS", "bench:benchmark-only-audit-checkpoint-key-5e2a9c")
+os.environ.setdefault(
+    "AUDIT_CHECKPOINT_PATH",
+    os.path.join(tempfile.mkdtemp(prefix="portal-bench-audit-"), "checkpoints.jsonl"),
+)
 
 from config.settings.production import *  # noqa: E402,F403
 
@@ -23,3 +29,10 @@ STORAGES = {
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
+if "KEY_PREFIX" not in CACHES["default"] and REDIS_URL:  # noqa: F405
+    # One prefix per benchmark run, shared with its gunicorn workers through the environment,
+    # so runs never read each other's (or anyone's) cache entries in a shared Redis.
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = os.environ.setdefault(  # noqa: F405
+        "BENCH_CACHE_PREFIX", f"bench-{uuid.uuid4().hex[:12]}")

@@ -73,9 +73,18 @@ def setup_django(url: str) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port: the first free one of BENCH_PORTS ("8711-8719") when set, so
+    benchmarks on a shared machine stay in their own range; otherwise any free port."""
+    low, _, high = os.environ.get("BENCH_PORTS", "").partition("-")
+    candidates = range(int(low), int(high or low) + 1) if low else [0]
+    for candidate in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"No free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 @dataclass
@@ -133,6 +142,12 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
+    def add(self, other: LoadResult) -> None:
+        self.requests += other.requests
+        self.errors += other.errors
+        self.latencies.extend(other.latencies)
+        self.seconds += other.seconds
+
     def summary(self) -> dict:
         ordered = sorted(self.latencies) or [0.0]
         return {
@@ -144,17 +159,20 @@ class LoadResult:
         }
 
 
-def hammer(port: int, path: str, *, concurrency: int, seconds: float) -> LoadResult:
-    """GET `path` from `concurrency` keep-alive clients for `seconds` (bounded)."""
+def hammer(port: int, path: str | Callable[[], str], *, concurrency: int, seconds: float,
+           headers: dict | None = None) -> LoadResult:
+    """GET `path` (or a path from calling it, per request) from `concurrency` keep-alive
+    clients for `seconds` (bounded)."""
     result, lock = LoadResult(), threading.Lock()
     stop_at = time.monotonic() + seconds
+    next_path = path if callable(path) else (lambda: path)
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
-                status, _ = request(port, "GET", path, conn=conn)
+                status, _ = request(port, "GET", next_path(), conn=conn, headers=headers)
             except OSError:
                 status, conn = 0, http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             elapsed = time.perf_counter() - started

@@ -15,7 +15,7 @@ from django.utils import timezone
 from commissioning import thresholds
 from commissioning.models import Project, Tender, TenderCpv
 from commissioning.selectors.pipeline import authorities_with_public_projects
-from commissioning.selectors.tenders import authorities_with_public_tenders
+from commissioning.selectors.tenders import public_buyer_choices
 from core.calendar import start_of_day
 from core.forms.fields import GovukDateField
 
@@ -66,8 +66,8 @@ class PublicTenderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", method="filter_status", empty_label="Open and closed",
         choices=[("open", "Open for bids"), ("closed", "Closed")])
-    authority = django_filters.ModelChoiceFilter(
-        label="Buyer", queryset=authorities_with_public_tenders(), empty_label="Any buyer")
+    authority = django_filters.ChoiceFilter(label="Buyer", method="filter_authority",
+                                            empty_label="Any buyer", choices=[])
     procedure = django_filters.ChoiceFilter(label="Procedure", choices=Tender.Procedure.choices,
                                             empty_label="Any procedure")
     value = django_filters.ChoiceFilter(label="Value including VAT", method="filter_value",
@@ -90,12 +90,16 @@ class PublicTenderFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["authority"].queryset = authorities_with_public_tenders()
+        # Kept until the list changes, like the list itself (commissioning.listing).
+        self.filters["authority"].extra["choices"] = public_buyer_choices()
         self.bands = {key: (low, high) for key, _, low, high in value_bands()}
         self.filters["value"].extra["choices"] = [(k, label) for k, label, _, _ in value_bands()]
 
     def search(self, queryset, name, value):
         return text_search(queryset, value)
+
+    def filter_authority(self, queryset, name, value):
+        return queryset.filter(authority_id=int(value))
 
     def filter_status(self, queryset, name, value):
         is_open = Q(status=Tender.Status.PUBLISHED, deadline__gt=timezone.now())

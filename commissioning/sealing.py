@@ -30,6 +30,12 @@ Money and quantities are strings holding Decimals (never floats). A draft may be
 (keys missing, an answer over its word limit); a SUBMITTED bid's payload passed every check in
 ``bid_submit``. Read it after opening through ``commissioning.selectors.bids.bid_content``,
 which checks permission and audits the access: never call ``unseal`` from a view.
+
+Sealed means the metadata too. A bid file's name is encrypted with the same key as its bytes
+(``core.documents``), the receipt keeps only sealed names, and every audit entry about a bid
+before the opening is sealed under the tender (``bid_audit_seal``): who started, changed,
+uploaded to or submitted a bid, and for which organisation, is readable only after the
+two-person opening (``audit_unsealer``), and never includes a file name.
 """
 
 from __future__ import annotations
@@ -43,7 +49,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from commissioning.models import Tender, TenderKey
+from commissioning.models import Opening, Tender, TenderKey
+from core.audit_sealing import AuditSeal
+
+AUDIT_SEAL_KIND = "commissioning.tender"
 
 EMPTY_PAYLOAD: dict[str, Any] = {
     "answers": {}, "price": {}, "social_value": [], "declarations": {},
@@ -134,5 +143,51 @@ def unsealer(tender: Tender) -> Callable[[bytes], bytes]:
             return key.decrypt(blob)
         except InvalidToken as exc:
             raise SealError("The sealed file could not be opened with this tender's key.") from exc
+
+    return decrypt
+
+
+def is_opened(tender_id: int) -> bool:
+    """The tender had its two-person opening (requested and confirmed)."""
+    return Opening.objects.filter(tender_id=tender_id, confirmed_at__isnull=False).exists()
+
+
+def bids_are_opened(tender: Tender) -> bool:
+    """``is_opened``, without a query while the tender is still open for bids (the busy path)."""
+    return tender.status != Tender.Status.PUBLISHED and is_opened(tender.pk)
+
+
+def bid_audit_seal(tender: Tender) -> AuditSeal | None:
+    """The seal for audit entries about the tender's bids: None once the bids are opened."""
+    if bids_are_opened(tender):
+        return None
+    return AuditSeal(encrypt=sealer(tender), under=f"{AUDIT_SEAL_KIND}:{tender.pk}")
+
+
+def audit_unsealer(reference: str) -> Callable[[bytes], bytes] | None:
+    """Entries sealed under a tender become readable after its opening (None before)."""
+    if not reference.isdigit():
+        return None
+    tender = Tender.objects.filter(pk=int(reference)).first()
+    if tender is None or not is_opened(tender.pk):
+        return None
+    return unsealer(tender)
+
+
+def text_sealer(tender: Tender) -> Callable[[str], str]:
+    """str -> ciphertext as ASCII (for JSON fields such as receipts), with the tender's key."""
+    key = tender_key(tender)
+    return lambda text: key.encrypt(text.encode()).decode("ascii")
+
+
+def text_unsealer(tender: Tender) -> Callable[[str], str]:
+    """ciphertext (ASCII) -> str, the inverse of ``text_sealer``."""
+    key = tender_key(tender)
+
+    def decrypt(token: str) -> str:
+        try:
+            return key.decrypt(token.encode("ascii")).decode()
+        except InvalidToken as exc:
+            raise SealError("The sealed text could not be opened with this tender's key.") from exc
 
     return decrypt

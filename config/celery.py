@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every 5 minutes: sign the audit chain's head into the checkpoint file (when it moved).
+    "core-audit-checkpoint": {
+        "task": "core.audit_checkpoint",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     # Every 15 minutes: run the compliance checks whose interval has elapsed.
     "compliance-run-due-checks": {
         "task": "compliance.run_due_checks",

@@ -1,45 +1,62 @@
 """Tamper-evident audit log: each entry carries the SHA-256 of its predecessor.
 
-Services call `audit_record` explicitly for every meaningful action. `audit_verify` (and the
-management command of that name) recomputes the chain and reports the first break: a row that
-was edited, removed or inserted after the fact.
+Services call `audit_record` explicitly for every meaningful action. The chain alone shows an
+entry that was edited, removed, inserted or reordered; it cannot show that the newest entries
+were cut off, or that entries were rewritten with every later hash recomputed (the algorithm is
+public). Signed checkpoints of the head, kept outside the database (core.checkpoints), close that
+gap: `audit_checkpoint_write` signs the head (every few minutes from beat, and after every
+`audit_verify` run), and `audit_verify` checks the chain against every checkpoint, streaming
+both, so memory stays flat however long the chain grows.
+
+Some actions are themselves confidential for a while: who uploaded a file to a sealed bid, or
+started one, tells who is bidding. Such entries are written with an `AuditSeal`: the actor, the
+organisation, the summary and the changes are encrypted together into the entry's `changes`
+(see `core.audit_sealing`), and the stored row says only what kind of action happened to which
+object. The hash covers the stored (sealed) row, so the chain verifies without any key; the
+detail becomes readable when the owner of the seal says so (bids: after the opening).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from core.models import AuditEntry
+from core import checkpoints
+from core.audit_sealing import AuditSeal, sealed_fields
+from core.checkpoints import Checkpoint, CheckpointError, LineProblem
+from core.models import AuditCheckpoint, AuditEntry
 
 GENESIS_HASH = "0" * 64
 _LOCK_KEY = 727_001  # pg_advisory_xact_lock key that serialises writers of the chain
+_CHECKPOINT_LOCK_KEY = 727_002  # ... and writers of checkpoints
+_HASHED_FIELDS = ("sequence", "created_at", "actor_id", "actor_label", "organisation_id",
+                  "action", "object_type", "object_id", "summary", "changes", "prev_hash")
+MAX_REPORTED_PROBLEMS = 20
+
+logger = logging.getLogger(__name__)
+# Every checkpoint line also goes to this logger: ship it to a log store off the machine and
+# it is a second copy of the checkpoint file (`audit_verify --checkpoint-file` reads such a copy).
+checkpoint_logger = logging.getLogger("portal.audit.checkpoints")
 
 
-def _canonical(entry: AuditEntry) -> bytes:
-    payload = {
-        "sequence": entry.sequence,
-        "created_at": entry.created_at.isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_label": entry.actor_label,
-        "organisation_id": entry.organisation_id,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "summary": entry.summary,
-        "changes": entry.changes,
-        "prev_hash": entry.prev_hash,
-    }
+def _canonical(values: dict[str, Any]) -> bytes:
+    payload = {name: values[name] for name in _HASHED_FIELDS}
+    payload["created_at"] = payload["created_at"].isoformat()
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(_canonical(entry)).hexdigest()
+    return hashlib.sha256(_canonical({name: getattr(entry, name) for name in _HASHED_FIELDS})
+                          ).hexdigest()
 
 
 def _object_ref(obj: models.Model | None) -> tuple[str, str]:
@@ -62,64 +79,320 @@ def audit_record(
     summary: str = "",
     changes: dict[str, Any] | None = None,
     organisation_id: int | None = None,
+    seal: AuditSeal | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. `actor` is a user or None for the system."""
+    """Append one entry to the chain. `actor` is a user or None for the system.
+
+    With `seal`, who did it, for which organisation, the summary and the changes are stored
+    encrypted (see the module docstring); the action and the object stay readable.
+    """
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    detail = {
+        "actor_id": actor.pk if authenticated else None,
+        "actor_label": actor.email if authenticated else "system",
+        "organisation_id": organisation_id,
+        "summary": summary[:500],
+        "changes": _json_safe(changes),
+    }
+    if seal is not None:
+        detail = sealed_fields(seal, detail)
+    object_type, object_id = _object_ref(obj)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
     head = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
-    object_type, object_id = _object_ref(obj)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     entry = AuditEntry(
         sequence=(head.sequence + 1) if head else 1,
         created_at=timezone.now(),
-        actor_id=actor.pk if authenticated else None,
-        actor_label=(actor.email if authenticated else "system"),
-        organisation_id=organisation_id,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        summary=summary[:500],
-        changes=_json_safe(changes),
         prev_hash=head.hash if head else GENESIS_HASH,
+        **detail,
     )
     entry.hash = entry_hash(entry)
     entry.save()
     return entry
 
 
+@transaction.atomic
+def audit_record_many(*, actor: Any | None, records: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append one entry per record, by one actor, with one lock and one insert.
+
+    Each record has `action` and optionally `obj`, `summary`, `changes`, `organisation_id`:
+    for a page that audits one read per object it shows (a ranking of many bids).
+    """
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    prepared = []
+    for record in records:
+        object_type, object_id = _object_ref(record.get("obj"))
+        prepared.append({
+            "actor_id": actor.pk if authenticated else None,
+            "actor_label": actor.email if authenticated else "system",
+            "organisation_id": record.get("organisation_id"),
+            "summary": record.get("summary", "")[:500],
+            "changes": _json_safe(record.get("changes")),
+            "action": record["action"], "object_type": object_type, "object_id": object_id,
+        })
+    if not prepared:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    head = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
+    sequence, prev_hash = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
+    entries, now = [], timezone.now()
+    for fields in prepared:
+        sequence += 1
+        entry = AuditEntry(sequence=sequence, created_at=now, prev_hash=prev_hash, **fields)
+        entry.hash = prev_hash = entry_hash(entry)
+        entries.append(entry)
+    return AuditEntry.objects.bulk_create(entries)
+# -- verification -----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ChainReport:
+    """What `audit_verify` found. `problems` name each break; `notes` are for the operator."""
+
     checked: int
     head_hash: str
-    problem: str | None = None
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    checkpoints: int = 0
+    last_checkpoint: Checkpoint | None = None
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return not self.problems
+
+    @property
+    def problem(self) -> str | None:
+        return self.problems[0] if self.problems else None
 
 
-def audit_verify(*, batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain in order; report the first row that breaks it."""
-    expected_prev, expected_sequence, checked = GENESIS_HASH, 1, 0
-    entries = AuditEntry.objects.order_by("sequence").iterator(chunk_size=batch_size)
-    for entry in entries:
-        if entry.sequence != expected_sequence:
-            return ChainReport(checked, expected_prev, _gap(entry.sequence, expected_sequence))
-        if entry.prev_hash != expected_prev:
-            return ChainReport(
-                checked, expected_prev, f"Entry #{entry.sequence} does not follow its predecessor: "
-                "an entry before it was edited, removed or inserted.",
-            )
-        if entry_hash(entry) != entry.hash:
-            return ChainReport(
-                checked, expected_prev, f"Entry #{entry.sequence} was edited after it was written."
-            )
-        expected_prev, expected_sequence, checked = entry.hash, expected_sequence + 1, checked + 1
-    return ChainReport(checked, expected_prev)
+@dataclass
+class _Walk:
+    """The state of one pass over the chain, merged with the signed checkpoints."""
+
+    signed: Iterator[Checkpoint]
+    pending: Checkpoint | None = None
+    matched: Checkpoint | None = None
+    expected_prev: str = GENESIS_HASH
+    expected_sequence: int = 1
+    problem: str | None = None
+
+    def next_checkpoint(self) -> None:
+        self.pending = next(self.signed, None)
+
+    def compare_checkpoints(self, sequence: int, head: str) -> None:
+        """Check every checkpoint that signed entry `sequence` against its hash."""
+        while self.pending is not None and self.pending.sequence <= sequence:
+            if self.pending.sequence == sequence:
+                if self.pending.head != head:
+                    self.problem = _rewritten(sequence, self.pending, self.matched)
+                    return
+                self.matched = self.pending
+            self.next_checkpoint()
 
 
-def _gap(found: int, expected: int) -> str:
-    if found > expected:
-        return f"Entries #{expected} to #{found - 1} are missing: rows were removed."
-    return f"Entry #{found} appears out of order: a row was inserted."
+def audit_verify(*, batch_size: int = 5000, checkpoint_path: Path | None = None) -> ChainReport:
+    """Walk the whole chain in order against every signed checkpoint; report what breaks it.
+
+    Streams the entries (a server-side cursor, `batch_size` rows at a time), the checkpoint file
+    and the database's copy of it, so memory stays flat as they grow. Checkpoints appended while
+    the walk runs are left for the next run.
+    """
+    keys = checkpoints.configured_keys()
+    path = checkpoint_path or checkpoints.configured_path()
+    # In this order: a checkpoint the database has committed is already in the file, and every
+    # head the file names was committed before the chain is read.
+    recorded = AuditCheckpoint.objects.order_by("-number").first()
+    size = checkpoints.file_size(path)
+    file_problems, file_count, last = checkpoints.check_file(path, size, keys, recorded)
+    walk = _Walk(signed=checkpoints.signed_checkpoints(path, size, keys))
+    walk.next_checkpoint()
+    walk.compare_checkpoints(0, GENESIS_HASH)
+    checked = 0 if walk.problem else _walk_chain(walk, batch_size)
+    if walk.pending is not None and not walk.problem:
+        walk.problem = _cut_off(checked, _last_of(walk))
+    problems = [walk.problem] if walk.problem else []
+    problems += file_problems
+    if len(problems) > MAX_REPORTED_PROBLEMS:
+        more = len(problems) - MAX_REPORTED_PROBLEMS + 1
+        problems = [*problems[:MAX_REPORTED_PROBLEMS - 1], f"... and {more} more problems."]
+    notes = _notes(keys, checked, file_count, last, recorded)
+    return ChainReport(checked=checked, head_hash=walk.expected_prev, problems=tuple(problems),
+                       notes=notes, checkpoints=file_count, last_checkpoint=last)
+
+
+def _walk_chain(walk: _Walk, batch_size: int) -> int:
+    rows = (AuditEntry.objects.order_by("sequence").values_list(*_HASHED_FIELDS, "hash")
+            .iterator(chunk_size=batch_size))
+    checked = 0
+    for row in rows:
+        values = dict(zip(_HASHED_FIELDS, row, strict=False))
+        stored_hash = row[-1]
+        walk.problem = _chain_break(values, stored_hash, walk.expected_sequence,
+                                    walk.expected_prev)
+        if walk.problem:
+            break
+        walk.expected_prev, walk.expected_sequence = stored_hash, walk.expected_sequence + 1
+        checked += 1
+        walk.compare_checkpoints(values["sequence"], stored_hash)
+        if walk.problem:
+            break
+    return checked
+
+
+def _chain_break(values: dict[str, Any], stored_hash: str, expected_sequence: int,
+                 expected_prev: str) -> str | None:
+    sequence = values["sequence"]
+    if sequence > expected_sequence:
+        if sequence == expected_sequence + 1:
+            return f"entry {expected_sequence} is missing: a row was removed."
+        return f"entries {expected_sequence} to {sequence - 1} are missing: rows were removed."
+    if sequence < expected_sequence:
+        return f"entry {sequence} appears again after entry {expected_sequence - 1}: " \
+            "a row was inserted."
+    if values["prev_hash"] != expected_prev:
+        previous = f"entry {sequence - 1}" if sequence > 1 else "the start of the chain"
+        return (f"entry {sequence}: does not follow {previous} (its prev_hash differs): "
+                "an entry before it was edited, removed, inserted or reordered.")
+    if hashlib.sha256(_canonical(values)).hexdigest() != stored_hash:
+        return f"entry {sequence}: hash mismatch: the entry was edited after it was written."
+    return None
+
+
+def _rewritten(sequence: int, checkpoint: Checkpoint, matched: Checkpoint | None) -> str:
+    since = (f"after entry {matched.sequence}, which {matched.label} still vouches for"
+             if matched is not None and matched.sequence > 0 else "from the start of the chain")
+    return (f"entry {sequence}: hash differs from the one {checkpoint.label} signed: entries "
+            f"up to {sequence} were rewritten {since} (changed, inserted or removed, with the "
+            "hashes recomputed).")
+
+
+def _cut_off(checked: int, checkpoint: Checkpoint) -> str:
+    return (f"chain ends at entry {checked}, but {checkpoint.label} signed head entry "
+            f"{checkpoint.sequence}: entries {checked + 1} to {checkpoint.sequence} were cut off.")
+
+
+def _last_of(walk: _Walk) -> Checkpoint:
+    last = walk.pending
+    for later in walk.signed:
+        last = later
+    return last
+
+
+def _notes(keys: dict[str, bytes], checked: int, count: int, last: Checkpoint | None,
+           recorded: AuditCheckpoint | None) -> tuple[str, ...]:
+    notes = []
+    if not keys:
+        notes.append("AUDIT_CHECKPOINT_KEYS is not set: checkpoints are neither written nor "
+                     "checked.")
+    elif last is None and recorded is None and checked:
+        notes.append("No checkpoint yet: nothing outside the database vouches for the chain.")
+    if last is not None and checked > last.sequence:
+        notes.append(f"Entries {last.sequence + 1} to {checked} were written after the last "
+                     f"checkpoint ({last.label}).")
+    return tuple(notes)
+
+
+# -- checkpoints ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audit_checkpoint_write(
+    *, verified: tuple[int, str] | None = None, force: bool = False, path: Path | None = None,
+) -> Checkpoint | None:
+    """Sign the chain's head and append it to the checkpoint file and the database's copy.
+
+    Before signing, the entries since the last checkpoint (or since `verified`, an entry a
+    full `audit_verify` has just vouched for) are checked to extend it, so a tampered chain is
+    never signed: a `CheckpointError` says what was found. Without `force`, nothing is written
+    when the head has not moved since the last checkpoint.
+    """
+    keys = checkpoints.configured_keys()
+    if not keys:
+        raise ImproperlyConfigured("Set AUDIT_CHECKPOINT_KEYS to sign audit checkpoints.")
+    path = path or checkpoints.configured_path()
+    _advisory_lock(_CHECKPOINT_LOCK_KEY)
+    recorded = AuditCheckpoint.objects.order_by("-number").first()
+    if recorded is not None and not path.exists():
+        # Never start a new file when the old one is gone: that would hide its loss.
+        raise CheckpointError(checkpoints.file_behind(path, None, None, recorded))
+    with checkpoints.locked_for_append(path) as handle:
+        last = _last_checkpoint(handle, path, keys, recorded)
+        head = (AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+                or (0, GENESIS_HASH))
+        if last is not None and not force and (last.sequence, last.head) == tuple(head):
+            return None
+        _check_extends(_starting_point(verified, last), head)
+        now = timezone.now()
+        checkpoint = checkpoints.sign(
+            keys=keys, number=last.number + 1 if last else 1, at=now, sequence=head[0],
+            head=head[1], prev=last.digest if last else checkpoints.GENESIS_DIGEST,
+        )
+        AuditCheckpoint.objects.create(
+            number=checkpoint.number, created_at=now, sequence=checkpoint.sequence,
+            head_hash=checkpoint.head, key_id=checkpoint.kid, line_digest=checkpoint.digest,
+        )
+        # Appended before the copy commits: a copy in the database always has its line.
+        checkpoints.append(handle, path, checkpoint)
+    checkpoint_logger.info(checkpoint.line.decode())
+    return checkpoint
+
+
+def _advisory_lock(key: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _last_checkpoint(handle, path: Path, keys: dict[str, bytes],
+                     recorded: AuditCheckpoint | None) -> Checkpoint | None:
+    line = checkpoints.last_line(handle)
+    last = None
+    if line is not None:
+        try:
+            last = checkpoints.parse(line, keys)
+        except LineProblem as exc:
+            raise CheckpointError(f"The last line of {path} is not a valid checkpoint: {exc}. "
+                                  "Run manage.py audit_verify.") from exc
+    if recorded is not None and (last is None or last.number < recorded.number):
+        raise CheckpointError(checkpoints.file_behind(path, 0, last, recorded))
+    return last
+
+
+def _starting_point(verified: tuple[int, str] | None, last: Checkpoint | None
+                    ) -> tuple[int, str]:
+    """The newest entry known to be good: the last checkpoint's head, still in the chain."""
+    if verified is not None and (last is None or verified[0] >= last.sequence):
+        return verified
+    if last is None:
+        return 0, GENESIS_HASH
+    if last.sequence:
+        stored = (AuditEntry.objects.filter(sequence=last.sequence)
+                  .values_list("hash", flat=True).first())
+        if stored is None:
+            head = AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True)
+            raise CheckpointError(_cut_off(head.first() or 0, last))
+        if stored != last.head:
+            raise CheckpointError(_rewritten(last.sequence, last, None))
+    return last.sequence, last.head
+
+
+def _check_extends(start: tuple[int, str], head: tuple[int, str]) -> None:
+    """Walk the entries after `start` up to `head`; raise CheckpointError at the first break."""
+    expected_sequence, expected_prev = start[0] + 1, start[1]
+    rows = (AuditEntry.objects.filter(sequence__gt=start[0], sequence__lte=head[0])
+            .order_by("sequence").values_list(*_HASHED_FIELDS, "hash").iterator(chunk_size=2000))
+    for row in rows:
+        problem = _chain_break(dict(zip(_HASHED_FIELDS, row, strict=False)), row[-1],
+                               expected_sequence, expected_prev)
+        if problem:
+            raise CheckpointError(f"Not signing the chain's head: {problem}")
+        expected_sequence, expected_prev = expected_sequence + 1, row[-1]
+    if expected_sequence - 1 != head[0] or expected_prev != head[1]:
+        raise CheckpointError(f"Not signing the chain's head: entry {head[0]} could not be "
+                              f"reached from entry {start[0]}.")

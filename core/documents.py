@@ -7,6 +7,11 @@ own manifest: `filetype` only looks at the first few ZIP entries in the first 8 
 LibreOffice-saved .docx a plain ZIP. `document_store` adds the optional ClamAV scan, stores the
 bytes through Django's default storage, creates the `Document` and writes the audit entry.
 `document_response` serves a document as an attachment that browsers will never render inline.
+
+An encrypted (sealed) document keeps its name sealed too: `original_name` holds only
+`SEALED_NAME`, the real name is in `sealed_name`, encrypted with the same cipher as the bytes,
+and its audit entry is sealed (see `core.audit_sealing`). `document_name` reads the name back
+for whoever holds the key.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.audit_sealing import AuditSeal
 from core.clamav import ScannerUnavailable, clamav_scan
 from core.models import Document
 
@@ -45,6 +51,7 @@ logger = logging.getLogger(__name__)
 Cipher = Callable[[bytes], bytes]
 
 MB = 1024 * 1024
+SEALED_NAME = "Sealed file"
 DEFAULT_KINDS = frozenset({"pdf", "docx", "xlsx", "odt", "ods", "csv", "txt", "png", "jpg"})
 
 # kind -> (label with article, content type served, file name extensions)
@@ -371,39 +378,45 @@ def document_store(
     actor: Any,
     policy: DocumentPolicy | None = None,
     encrypt: Cipher | None = None,
+    audit_seal: AuditSeal | None = None,
 ) -> Document:
     """Validate, scan (when ClamAV is configured), store and audit one upload.
 
-    `encrypt` turns the plaintext into the bytes kept at rest (sealed bids); the SHA-256 is
-    always of the plaintext, so receipts match what the uploader holds. A file that clamd finds
-    infected is refused and not kept; a scanner that cannot be reached leaves the document
-    stored with scan status FAILED, so that a slow scanner never loses a submission.
+    `encrypt` turns the plaintext into the bytes kept at rest (sealed bids), and the file's name
+    into `sealed_name`; the audit entry is then sealed with `audit_seal` (or, without one, for
+    good). The SHA-256 is always of the plaintext, so receipts match what the uploader holds.
+    A file that clamd finds infected is refused and not kept; a scanner that cannot be reached
+    leaves the document stored with scan status FAILED, so that a slow scanner never loses a
+    submission.
     """
     check = document_validate(uploaded_file=uploaded_file, policy=policy)
-    scan_status = _scan(uploaded_file, check, actor)
+    scan_status = _scan(uploaded_file, check, actor, sealed=encrypt is not None)
     stored_name = _save_bytes(uploaded_file, check, encrypt)
+    if encrypt is not None and audit_seal is None:
+        audit_seal = AuditSeal(encrypt=encrypt, under="")
     try:
-        return _record(check, stored_name, scan_status, actor, encrypted=encrypt is not None)
+        return _record(check, stored_name, scan_status, actor, encrypt=encrypt, seal=audit_seal)
     except BaseException:
         default_storage.delete(stored_name)
         raise
 
 
-def _scan(uploaded_file: File, check: DocumentCheck, actor: Any) -> str:
+def _scan(uploaded_file: File, check: DocumentCheck, actor: Any, *, sealed: bool) -> str:
     address = getattr(settings, "CLAMAV_ADDRESS", None)
+    name = SEALED_NAME if sealed else check.original_name
     if not address:
         return Document.ScanStatus.NOT_SCANNED
     try:
         result = clamav_scan(chunks=uploaded_file.chunks(), address=address)
     except ScannerUnavailable as exc:
         logger.warning(
-            "Stored %s unscanned (sha256 %s): %s", check.original_name, check.sha256, exc
+            "Stored %s unscanned (sha256 %s): %s", name, check.sha256, exc
         )
         return Document.ScanStatus.FAILED
     if not result.clean:
         logger.warning(
             "Refused upload %s by %s: %s (sha256 %s)",
-            check.original_name, getattr(actor, "pk", None), result.signature, check.sha256,
+            name, getattr(actor, "pk", None), result.signature, check.sha256,
         )
         raise ValidationError(
             "This file contains a virus or malware and was not accepted.", code="malware"
@@ -426,11 +439,14 @@ def _save_bytes(uploaded_file: File, check: DocumentCheck, encrypt: Cipher | Non
 
 @transaction.atomic
 def _record(
-    check: DocumentCheck, stored_name: str, scan_status: str, actor: Any, *, encrypted: bool
+    check: DocumentCheck, stored_name: str, scan_status: str, actor: Any, *,
+    encrypt: Cipher | None, seal: AuditSeal | None,
 ) -> Document:
+    encrypted = encrypt is not None
     document = Document.objects.create(
         file=stored_name,
-        original_name=check.original_name,
+        original_name=SEALED_NAME if encrypted else check.original_name,
+        sealed_name=encrypt(check.original_name.encode()) if encrypted else b"",
         kind=check.kind,
         content_type=check.content_type,
         size=check.size,
@@ -443,7 +459,8 @@ def _record(
         actor=actor,
         action="document.uploaded",
         obj=document,
-        summary=f"Uploaded {check.original_name}"[:500],
+        summary="Uploaded a sealed file" if encrypted else f"Uploaded {check.original_name}"[:500],
+        seal=seal,
         changes={
             "sha256": check.sha256,
             "size": check.size,
@@ -458,6 +475,15 @@ def _record(
 # -- serving ---------------------------------------------------------------------------------
 
 
+def document_name(document: Document, *, decrypt: Cipher | None = None) -> str:
+    """The uploader's file name; a sealed document's needs `decrypt` (else `SEALED_NAME`)."""
+    if not (document.encrypted and document.sealed_name):
+        return document.original_name
+    if decrypt is None:
+        return SEALED_NAME
+    return decrypt(bytes(document.sealed_name)).decode()
+
+
 def document_response(document: Document, *, decrypt: Cipher | None = None) -> FileResponse:
     """The document as a download that browsers never render inline from our origin.
 
@@ -466,7 +492,7 @@ def document_response(document: Document, *, decrypt: Cipher | None = None) -> F
     response = FileResponse(
         _open_plaintext(document, decrypt),
         as_attachment=True,
-        filename=document.original_name,
+        filename=document_name(document, decrypt=decrypt),
         content_type=_served_content_type(document),
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -64,6 +64,27 @@ class AuditEntry(AppendOnlyModel):
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
 
 
+class AuditCheckpoint(AppendOnlyModel):
+    """The database's copy of a signed checkpoint line (the line itself lives outside it).
+
+    The file in ``AUDIT_CHECKPOINT_PATH`` is the authority; these rows let ``audit_verify``
+    notice that the file was cut off, replaced or removed (see core.checkpoints).
+    """
+
+    number = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    sequence = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=40)
+    line_digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Checkpoint #{self.number}: entry {self.sequence}"
+
+
 class StatusChange(AppendOnlyModel):
     """Immutable history of every workflow transition (see core.workflows)."""
 
@@ -97,7 +118,11 @@ class Document(TimeStampedModel):
         FAILED = "failed", "Scan failed"
 
     file = models.FileField(upload_to="documents/%Y/%m/", max_length=300)
-    original_name = models.CharField(max_length=255)
+    original_name = models.CharField(
+        max_length=255, help_text="The uploader's file name; for an encrypted document only a "
+        "placeholder, the name itself is in sealed_name.")
+    sealed_name = models.BinaryField(default=bytes, blank=True,
+                                     help_text="The encrypted file name of an encrypted document.")
     kind = models.CharField(max_length=20, help_text="Sniffed type, such as pdf or docx.")
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()

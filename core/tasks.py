@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 
-from core import notifications, outbox
+from core import audit, notifications, outbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="core.relay_outbox", ignore_result=True)
 def relay_outbox(limit: int = 500) -> int:
     """Publish outbox messages the broker could not take at commit time."""
     return outbox.relay_pending(limit=limit)
+
+
+@shared_task(name="core.audit_checkpoint", ignore_result=True)
+def audit_checkpoint() -> int | None:
+    """Sign the audit chain's head when it moved; fail loudly when the chain was tampered with."""
+    try:
+        checkpoint = audit.audit_checkpoint_write()
+    except audit.CheckpointError as exc:
+        logger.critical("Audit checkpoint refused: %s", exc)
+        raise
+    return checkpoint.number if checkpoint else None
 
 
 @shared_task(

@@ -14,7 +14,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "legal_form", "org_id", "verification_status", "submitted_at"]
     list_filter = ["kind", "verification_status", "legal_form", "is_vcse"]
     search_fields = ["name", "org_id", "charity_number", "company_number"]
-    readonly_fields = ["org_id", "verification_status", "submitted_at", "rejection_reason"]
+    # The governing document is uploaded by the organisation through the portal. Offering it as a
+    # choice here would list every stored document, sealed bid files included.
+    readonly_fields = ["org_id", "verification_status", "submitted_at", "rejection_reason",
+                       "governing_document"]
     inlines = [MembershipInline]
 
 

@@ -83,7 +83,8 @@ class Organisation(TimeStampedModel):
     submitted_at = models.DateTimeField(default=timezone.now)
     rejection_reason = models.TextField(blank=True)
     governing_document = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"encrypted": False},
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from commissioning.selectors import reports as data
+from core import charts
 from core.calendar import local_date
 from core.money import format_gbp
 from mutuals.selectors import reports as mutual_data
@@ -43,6 +44,29 @@ class Table:
     rows: list[dict]
     page: Page | None = None
     notes: list[str] = field(default_factory=list)
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of some of the table's figures (core.charts), shown above the table."""
+
+    title: str
+    caption: str
+    drawing: dict
+
+
+def _chart(title: str, what: str, series: list[charts.Series], groups: list[charts.Group]
+           ) -> Chart | None:
+    if not groups:
+        return None
+    caption = f"{charts.legend(series)} {what} The table below has every figure."
+    return Chart(title, caption, charts.bar_chart(groups=groups, series=series))
+
+
+def _bars(row: dict, keys: list[str], kind: str, unit: str = "") -> list[charts.Bar]:
+    return [charts.Bar(row.get(key), display(row.get(key), kind) + (
+        unit if row.get(key) is not None else "")) for key in keys]
 
 
 @dataclass(frozen=True)
@@ -73,8 +97,13 @@ def _pipeline(*, scope, page=None, everything=False) -> Table:
         shown.append({"status": "Total", "procedure": "", "header": True,
                       "count": sum(row["count"] for row in rows),
                       "value": sum((row["value"] or 0 for row in rows), Decimal(0))})
+    chart = _chart("Tenders by status and procedure", "Bars show the number of tenders.",
+                   [charts.Series("tenders", charts.BLUE)],
+                   [charts.Group(f"{row['status']}, {row['procedure']}",
+                                 _bars(row, ["count"], "count"))
+                    for row in shown if not row.get("header")])
     return Table(
-        caption="Tenders by status and procedure", rows=shown,
+        caption="Tenders by status and procedure", rows=shown, chart=chart,
         columns=[Column("Status", "status"), Column("Procedure", "procedure"),
                  Column("Tenders", "count", "count"),
                  Column("Estimated value excluding VAT", "value", "money")],
@@ -89,8 +118,15 @@ def _bids(*, scope, page=None, everything=False) -> Table:
     else:
         page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
         rows = list(page_obj.object_list)
+    chart = None if everything else _chart(
+        "Bids received per tender", "Bars show bids on the tenders of this page.",
+        [charts.Series("all bids", charts.BLUE), charts.Series("from SMEs", charts.GREEN),
+         charts.Series("from VCSEs", charts.PURPLE)],
+        [charts.Group(f"{row['reference']} {row['title']}",
+                      _bars(row, ["bid_count", "sme_bids", "vcse_bids"], "count"))
+         for row in rows])
     return Table(
-        caption="Bids received per tender", rows=rows, page=page_obj,
+        caption="Bids received per tender", rows=rows, page=page_obj, chart=chart,
         columns=[Column("Reference", "reference"), Column("Tender", "title"),
                  Column("Authority", "authority__name"), Column("Deadline", "deadline", "date"),
                  Column("Bids", "bid_count", "count"), Column("From SMEs", "sme_bids", "count"),
@@ -114,8 +150,15 @@ def _shares(*, scope, page=None, everything=False) -> Table:
                     row.get(f"awards{suffix}", 0), awards),
                 "value": group_value or Decimal(0), "value_share": percent(group_value, value),
             })
+    chart = _chart(
+        "Share of award value by type of supplier", "Bars show each group's share of the "
+        "value of the authority's awards, in per cent.",
+        [charts.Series("share of award value", charts.BLUE)],
+        [charts.Group(f"{row['authority']}: {row['group']}",
+                      _bars(row, ["value_share"], "percent"))
+         for row in rows if row["group"] != GROUP_LABELS["all"]])
     return Table(
-        caption="Bids and awards by type of supplier", rows=rows,
+        caption="Bids and awards by type of supplier", rows=rows, chart=chart,
         columns=[Column("Authority", "authority"), Column("Supplier type", "group"),
                  Column("Bids", "bids", "count"), Column("Share of bids", "bid_share", "percent"),
                  Column("Awards", "awards", "count"),
@@ -136,8 +179,12 @@ def _time_to_award(*, scope, page=None, everything=False) -> Table:
     if len(rows) > 1:
         rows.append({"authority": "All authorities", "header": True, "awards": overall["awards"],
                      "mean": days(overall["mean_days"]), "median": days(overall["median_days"])})
+    chart = _chart("Days from tender publication to award notice", "Bars show days.",
+                   [charts.Series("mean", charts.BLUE), charts.Series("median", charts.GREEN)],
+                   [charts.Group(row["authority"], _bars(row, ["mean", "median"], "days", " days"))
+                    for row in rows])
     return Table(
-        caption="Days from tender publication to award notice", rows=rows,
+        caption="Days from tender publication to award notice", rows=rows, chart=chart,
         columns=[Column("Authority", "authority"), Column("Awards", "awards", "count"),
                  Column("Mean (days)", "mean", "days"),
                  Column("Median (days)", "median", "days")],
@@ -151,8 +198,14 @@ def _mutuals(*, scope, page=None, everything=False) -> Table:
     if rows:
         rows.append({"sector": "Total", "region": "", "header": True,
                      "count": sum(row["count"] for row in rows)})
+    chart = _chart("Recognised mutuals by sector and region", "Bars show the number of mutuals.",
+                   [charts.Series("mutuals", charts.BLUE)],
+                   [charts.Group(f"{row['sector']}, {row['region']}",
+                                 _bars(row, ["count"], "count"))
+                    for row in rows if not row.get("header")])
     return Table(
         caption="Recognised public service mutuals by sector and region", rows=rows,
+        chart=chart,
         columns=[Column("Sector", "sector"), Column("Region", "region"),
                  Column("Mutuals", "count", "count")],
         notes=["Organisations whose recognition, under any definition, is current today. "
@@ -164,8 +217,14 @@ def _mutual_support(*, scope, page=None, everything=False) -> Table:
              "started": row["started"], "applied": row["applied"],
              "supported": row["supported"], "launched": row["launched"]}
             for row in mutual_data.support_funnel(authority_ids=scope.authority_ids)]
+    chart = _chart(
+        "Support for mutuals: from application to launch", "Bars show applications.",
+        [charts.Series("started", charts.BLUE), charts.Series("sent", charts.GREEN),
+         charts.Series("supported", charts.PURPLE), charts.Series("launched", charts.ORANGE)],
+        [charts.Group(row["scheme"], _bars(row, ["started", "applied", "supported", "launched"],
+                                           "count")) for row in rows])
     return Table(
-        caption="Support for mutuals: from application to launch", rows=rows,
+        caption="Support for mutuals: from application to launch", rows=rows, chart=chart,
         columns=[Column("Programme", "scheme"), Column("Run by", "authority"),
                  Column("Applications started", "started", "count"),
                  Column("Applications sent (passed the screen)", "applied", "count"),
@@ -179,8 +238,13 @@ def _mutual_milestones(*, scope, page=None, everything=False) -> Table:
     rows = [{"milestone": row["title"], "plans": row["plans"], "signed_off": row["signed_off"],
              "share": percent(row["signed_off"], row["plans"])}
             for row in mutual_data.milestone_progress(authority_ids=scope.authority_ids)]
+    chart = _chart("Spin-out milestones achieved", "Bars show the share of plans that have had "
+                   "the milestone signed off, in per cent.",
+                   [charts.Series("signed off", charts.GREEN)],
+                   [charts.Group(row["milestone"], _bars(row, ["share"], "percent"))
+                    for row in rows])
     return Table(
-        caption="Spin-out milestones achieved across support plans", rows=rows,
+        caption="Spin-out milestones achieved across support plans", rows=rows, chart=chart,
         columns=[Column("Milestone", "milestone"), Column("Plans", "plans", "count"),
                  Column("Signed off", "signed_off", "count"),
                  Column("Share signed off", "share", "percent")],
@@ -196,8 +260,15 @@ def _mutual_awards(*, scope, page=None, everything=False) -> Table:
         grant = grants.pop(row["authority_id"], {})
         rows.append(_mutual_award_row(row["authority"], row, grant))
     rows += [_mutual_award_row(grant["authority"], {}, grant) for grant in grants.values()]
+    chart = _chart("The mutuals' share of contract and grant value", "Bars show the share "
+                   "won by mutuals, in per cent.",
+                   [charts.Series("of contract value", charts.BLUE),
+                    charts.Series("of grant value", charts.GREEN)],
+                   [charts.Group(row["authority"], _bars(row, ["contract_share", "grant_share"],
+                                                         "percent")) for row in rows])
     return Table(
         caption="Reserved contracts, and the mutuals' share of contracts and grants", rows=rows,
+        chart=chart,
         columns=[Column("Authority", "authority"),
                  Column("Reserved contracts awarded", "reserved", "count"),
                  Column("Value of reserved contracts", "reserved_value", "money"),

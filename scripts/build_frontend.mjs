@@ -4,7 +4,7 @@
 //
 // Compiles static/src/portal.scss with the Sass JS API and copies what the pages load from
 // govuk-frontend: its images (never the GDS Transport fonts, which are only for gov.uk services)
-// and its ES module bundle. Django serves static/build/ through staticfiles; Node is not needed
+// and its ES module bundle; and htmx, which pages use for progressive enhancement only. Django serves static/build/ through staticfiles; Node is not needed
 // at run time.
 import { copyFile, cp, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -32,6 +32,8 @@ async function compileStyles() {
 async function copyAssets() {
   await cp(join(govuk, "assets", "images"), join(build, "assets", "images"), { recursive: true });
   await copyFile(join(govuk, "govuk-frontend.min.js"), join(build, "govuk-frontend.min.js"));
+  await copyFile(join(root, "node_modules", "htmx.org", "dist", "htmx.min.js"),
+                 join(build, "htmx.min.js"));
   await copyFile(join(source, "portal.js"), join(build, "portal.js"));
   await copyFile(join(source, "favicon.svg"), join(build, "favicon.svg"));
 }

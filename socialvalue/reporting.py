@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 
+from core import charts
 from organisations.models import AUTHORITY_ROLES, Membership, Organisation
 from socialvalue import hooks, performance
 from socialvalue.models import (
@@ -92,7 +93,7 @@ def delivery_rows(*, authorities, year: int | None = None) -> list[dict]:
 
 
 def totals_by(rows: list[dict], dimension: str) -> list[dict]:
-    """Committed and delivered £ per value of ``dimension``, with bar widths for the chart."""
+    """Committed and delivered £ per value of ``dimension``."""
     committed, delivered = defaultdict(Decimal), defaultdict(Decimal)
     for row in rows:
         committed[row[dimension]] += row["committed"]
@@ -100,13 +101,10 @@ def totals_by(rows: list[dict], dimension: str) -> list[dict]:
     keys = sorted(committed)
     if dimension == "supplier_type":
         keys = [k for k in SUPPLIER_TYPES if k in committed]
-    largest = max([*committed.values(), *delivered.values(), Decimal("1")])
     return [{
         "label": key, "committed": committed[key], "delivered": delivered[key],
         "percent": performance.percent(delivered[key], committed[key]) if committed[key]
         else None,
-        "committed_width": _width(committed[key], largest),
-        "delivered_width": _width(delivered[key], largest),
     } for key in keys]
 
 
@@ -119,10 +117,6 @@ def by_dimension_and_quarter(rows: list[dict], dimension: str) -> list[dict]:
         pair[1] += row["delivered"]
     return [{"label": label, "quarter": quarter, "committed": c, "delivered": d}
             for (label, quarter), (c, d) in sorted(sums.items())]
-
-
-def _width(value: Decimal, largest: Decimal) -> str:
-    return f"{(value / largest * 100).quantize(Decimal('0.1')) if largest else 0}"
 
 
 def report_csv(rows: list[dict], dimension: str) -> str:
@@ -210,30 +204,17 @@ def report_years(*, authorities) -> list[int]:
     return [day.year for day in dates]
 
 
-BLOCK, BAR = 48, 14
+CHART_SERIES = [charts.Series("committed", charts.BLUE),
+                charts.Series("delivered and accepted", charts.GREEN)]
+CHART_CAPTION = (f"{charts.legend(CHART_SERIES)} Figures are the monetised indicator (£), "
+                 "for information.")
 
 
 def chart(totals: list[dict]) -> dict:
-    """Positions for a CSP-safe server-rendered SVG bar chart (no style attributes)."""
+    """A server-rendered SVG bar chart of committed against delivered £ (core.charts)."""
     from core.money import format_gbp
 
-    bars = []
-    for index, item in enumerate(totals):
-        top = index * BLOCK
-        bars.append({
-            "label": item["label"], "label_y": top + 12,
-            "committed_y": top + 16, "delivered_y": top + 16 + BAR + 2,
-            "committed_width": _scaled(item["committed_width"]),
-            "delivered_width": _scaled(item["delivered_width"]),
-            "committed_text_x": _scaled(item["committed_width"], offset=1),
-            "delivered_text_x": _scaled(item["delivered_width"], offset=1),
-            "committed_text": f"Committed {format_gbp(item['committed'])}",
-            "delivered_text": f"Delivered {format_gbp(item['delivered'])}",
-            "text_dy": 11,
-        })
-    return {"bars": bars, "height": max(len(bars) * BLOCK, BLOCK)}
-
-
-def _scaled(width: str, offset: int = 0) -> str:
-    """Bars use at most 60% of the width, leaving room for the figure after them."""
-    return f"{(Decimal(width) * Decimal('0.6') + offset).quantize(Decimal('0.1'))}%"
+    return charts.bar_chart(series=CHART_SERIES, groups=[charts.Group(item["label"], [
+        charts.Bar(item["committed"], f"Committed {format_gbp(item['committed'])}"),
+        charts.Bar(item["delivered"], f"Delivered {format_gbp(item['delivered'])}"),
+    ]) for item in totals])

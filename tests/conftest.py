@@ -1,5 +1,7 @@
 """Role fixtures shared by every test package."""
 
+import uuid
+
 import pytest
 from django.test.client import ClientMixin
 
@@ -65,6 +67,14 @@ def citizen(db):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoint_file(settings, tmp_path_factory):
+    """Each test's checkpoints go to a file of its own: its database is rolled back after it."""
+    folder = tmp_path_factory.getbasetemp() / "audit-checkpoints"
+    folder.mkdir(exist_ok=True)
+    settings.AUDIT_CHECKPOINT_PATH = folder / f"{uuid.uuid4().hex}.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (rate-limit counters included).
 
@@ -78,6 +88,9 @@ def clear_cache() -> None:
     """Empty this run's cache entries (on Redis only ours: the key prefix is per run)."""
     from django.core.cache import cache
 
+    from core import pagecache
+
+    pagecache.memory.clear()
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
     else:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from commissioning.demo import content as text
 from commissioning.demo.build import Cast, pdf_upload
+from commissioning.listing import tender_list_changed
 from commissioning.models import (
     AssessmentSummary,
     Award,
@@ -59,6 +60,7 @@ def close_bidding(tender: Tender, *, days_ago: int) -> Tender:
     Tender.objects.filter(pk=tender.pk).update(
         published_at=deadline - timedelta(days=35), deadline=deadline,
         questions_deadline=deadline - timedelta(days=10))
+    tender_list_changed()  # update() sends no signal
     submitted = tender.bids.filter(status=Bid.Status.SUBMITTED).order_by("pk")
     for hours, bid in enumerate(submitted, start=1):
         moment = deadline - timedelta(days=1, hours=3 * hours)

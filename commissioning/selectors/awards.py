@@ -140,12 +140,31 @@ def lot_from_query(tender: Tender, value):
     return lot
 
 
-def award_start_context(*, tender: Tender, lot) -> dict:
-    from commissioning.selectors.evaluation import ranking
+def award_start_context(*, tender: Tender, lot, user) -> dict:
+    from commissioning.selectors.evaluation import ranking_for_user
 
     return {"tender": tender, "lot": lot, "lots": list(tender.lots.all()),
-            "ranking": ranking(tender=tender, lot=lot), "awards": list(awards_of(tender)),
-            "active": active_award(tender=tender, lot=lot)}
+            "ranking": ranking_for_user(tender=tender, user=user, lot=lot, page="award start",
+                                        perm="commissioning.propose_award"),
+            "awards": list(awards_of(tender)), "active": active_award(tender=tender, lot=lot)}
+
+
+def award_value_for_user(*, award: Award, user, page: str) -> Decimal:
+    """The award's value (the winning bid's opened price), its read audited.
+
+    Once the contract award notice is published the value is public (OCDS, the notice), and
+    reading it is no longer a read of sealed content.
+    """
+    from commissioning.selectors.bids import bid_reads_audit
+
+    if award.notice_published_at is None:
+        bid_reads_audit(user=user, bids=[award.bid], part="price", page=page)
+    return award.value
+
+
+def award_notice_context(*, award: Award, user, form) -> dict:
+    return {"award": award, "form": form, "standstill_if_today": standstill_if_today(),
+            "value": award_value_for_user(award=award, user=user, page="award notice")}
 
 
 def bid_from_rows(result: Ranking, bid_pk: int) -> Bid | None:
@@ -156,6 +175,7 @@ def award_context(*, award: Award, user) -> dict:
     contract = Contract.objects.filter(award=award).first()
     return {
         "award": award, "tender": award.tender, "contract": contract,
+        "value": award_value_for_user(award=award, user=user, page="award"),
         "override_reason": override_reason(award),
         "summaries": award.summaries.select_related("bid__organisation").order_by(
             "bid__organisation__name"),

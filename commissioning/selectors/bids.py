@@ -10,6 +10,7 @@ write a ``bid.content_viewed`` audit entry for every access.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +29,12 @@ from commissioning.models import (
     Tender,
     TenderQuestion,
 )
-from commissioning.sealing import unseal, unsealer
+from commissioning.receipts import receipt_files
+from commissioning.sealing import bids_are_opened, unseal, unsealer
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, contract_value, submission_problems
-from core.audit import audit_record
-from core.documents import document_response
+from core.audit import audit_record, audit_record_many
+from core.documents import document_name, document_response
 from core.selectors import one_of_or_404
 from organisations.models import PROVIDER_ROLES, Organisation
 
@@ -52,10 +54,30 @@ def bid_get_for_user(*, user, pk: int, perm: str = "commissioning.view_bid") -> 
 
 
 def bid_draft(*, bid: Bid, user) -> dict[str, Any]:
-    """The bid's payload for its own organisation's editing pages (edits are audited instead)."""
+    """The bid's payload for its own organisation's pages.
+
+    Before the opening, edits are audited instead of reads; once the bids are opened, reading
+    is audited as for anybody else.
+    """
     if not rules.has_perm("commissioning.view_bid", user, bid):
         raise PermissionDenied
-    return unseal(tender=bid.tender, blob=bid.sealed_content)
+    payload = unseal(tender=bid.tender, blob=bid.sealed_content)
+    if bids_are_opened(bid.tender):
+        bid_reads_audit(user=user, bids=[bid], part="content", page="own bid")
+    return payload
+
+
+def bid_reads_audit(*, user, bids: Iterable[Bid], part: str, page: str) -> None:
+    """Record that `user` was shown `part` of each bid: one entry per bid per page view.
+
+    Every page that shows any part of an opened bid (answers, prices, commitments, files and
+    their names) goes through here or through ``bid_content`` / ``bid_file_response``; a test
+    crawls every URL pattern and fails on a page that shows bid content without an entry.
+    """
+    audit_record_many(actor=user, records=[
+        {"action": "bid.content_viewed", "obj": bid,
+         "summary": f"Viewed the {part} of bid #{bid.pk} ({page})",
+         "changes": {"part": part, "page": page}} for bid in bids])
 
 
 def bid_question_get(*, bid: Bid, pk) -> TenderQuestion:
@@ -122,7 +144,7 @@ def bid_file_response(*, bid_file: BidFile, user) -> FileResponse:
         raise PermissionDenied("Bid files are sealed until the bids are opened.")
     response = document_response(bid_file.document, decrypt=unsealer(bid.tender))
     audit_record(actor=user, action="bid.content_viewed", obj=bid,
-                 summary=f"Downloaded {bid_file.document.original_name}"[:500],
+                 summary=f"Downloaded file #{bid_file.pk} of bid #{bid.pk}",
                  changes={"part": "file", "file": bid_file.pk,
                           "sha256": bid_file.document.sha256})
     return response
@@ -135,8 +157,20 @@ def bid_file_get_for_user(*, user, bid: Bid, pk: int) -> BidFile:
     return bid_file
 
 
-def bid_files(*, bid: Bid) -> QuerySet[BidFile]:
-    return bid.files.select_related("document", "slot").order_by("slot_id", "id")
+def bid_files(*, bid: Bid) -> list[BidFile]:
+    """The bid's files, each with its unsealed file `name` (for the bid's own pages)."""
+    files = list(bid.files.select_related("document", "slot").order_by("slot_id", "id"))
+    decrypt = unsealer(bid.tender) if files else None
+    for bid_file in files:
+        bid_file.name = document_name(bid_file.document, decrypt=decrypt)
+    return files
+
+
+def bid_file_name(*, bid_file: BidFile, user) -> str:
+    """One file's unsealed name, for its own bid's parties (messages after upload or removal)."""
+    if not rules.has_perm("commissioning.view_bid", user, bid_file.bid):
+        raise PermissionDenied
+    return document_name(bid_file.document, decrypt=unsealer(bid_file.bid.tender))
 
 
 def submitted_bid_count(*, tender: Tender, user) -> int:
@@ -164,6 +198,16 @@ def receipt_get_for_user(*, user, bid: Bid, pk: int) -> BidReceipt:
     if receipt is None:
         raise Http404("No such receipt.")
     return receipt
+
+
+def receipt_files_for_user(*, user, receipt: BidReceipt) -> list[dict[str, Any]]:
+    """The receipt's files with their names, for the bid's parties (audited after opening)."""
+    bid = receipt.bid
+    if not rules.has_perm("commissioning.view_bid", user, bid):
+        raise PermissionDenied
+    if bids_are_opened(bid.tender):
+        bid_reads_audit(user=user, bids=[bid], part="file names", page="receipt")
+    return receipt_files(receipt)
 
 
 def tender_for_bidding(*, pk: int) -> Tender:
@@ -230,7 +274,7 @@ class BidOverview:
 
     @property
     def duplicate_names(self) -> list[str]:
-        names = Counter(f.document.original_name for f in self.files)
+        names = Counter(f.name for f in self.files)
         return sorted(name for name, count in names.items() if count > 1)
 
     @property
@@ -286,7 +330,7 @@ def _status(problem: Problem | None, started: bool, done: str) -> tuple[str, str
 def bid_overview(*, bid: Bid, user) -> BidOverview:
     """The bid, its decrypted draft and what it still needs, for the bidder's own pages."""
     tender = bid.tender
-    files = list(bid_files(bid=bid))
+    files = bid_files(bid=bid)
     overview = BidOverview(
         bid=bid, payload=bid_draft(bid=bid, user=user),
         questions=list(tender.questions.all()), slots=list(tender.document_slots.all()),

@@ -1,8 +1,10 @@
 """Reads for criteria, opening and evaluation, scoped to what the asking person may see.
 
 People read bid content only through ``commissioning.selectors.bids.bid_content`` (which checks
-and audits); ``unsealed_payload`` is for the system's own processing at opening and for the
-price formula, never for showing a bid to a person.
+and audits); ``unsealed_payload``, ``bid_price`` and ``ranking`` are for the system's own
+processing (opening, the price formula, award decisions), never for showing a bid to a person.
+Pages show the ranking, with its opened prices, through ``ranking_for_user``, which checks
+permission and audits one read per bid per page view.
 """
 
 from __future__ import annotations
@@ -387,8 +389,23 @@ def scores_page_context(*, bid: Bid, user, form) -> dict:
             "sections": form.sections() if form is not None else []}
 
 
-def rankings_by_lot(tender: Tender) -> list[tuple]:
+def ranking_for_user(*, tender: Tender, user, lot=None, page: str = "ranking",
+                     perm: str = "commissioning.view_ranking") -> Ranking:
+    """The ranking with its opened prices, for a person: `perm` checked, every bid's read audited.
+
+    One ``bid.content_viewed`` entry per ranked bid per page view (part "price").
+    """
+    from commissioning.selectors.bids import bid_reads_audit
+
+    if not rules.has_perm(perm, user, tender):
+        raise PermissionDenied
+    result = ranking(tender=tender, lot=lot)
+    bid_reads_audit(user=user, bids=[row.bid for row in result.rows], part="price", page=page)
+    return result
+
+
+def rankings_by_lot_for_user(*, tender: Tender, user) -> list[tuple]:
     lots = list(tender.lots.all())
     if not lots:
-        return [(None, ranking(tender=tender))]
-    return [(lot, ranking(tender=tender, lot=lot)) for lot in lots]
+        return [(None, ranking_for_user(tender=tender, user=user))]
+    return [(lot, ranking_for_user(tender=tender, user=user, lot=lot)) for lot in lots]

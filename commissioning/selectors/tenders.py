@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from commissioning.listing import SCOPE as LIST_SCOPE
 from commissioning.models import (
     Bid,
     Clarification,
@@ -15,6 +16,7 @@ from commissioning.models import (
     TenderDocument,
 )
 from commissioning.permissions.tenders import MANAGING_ROLES, PUBLIC_TENDER_STATES
+from core import pagecache
 from organisations.models import AUTHORITY_ROLES, PROVIDER_ROLES, Organisation
 
 ADMIN_RELATED = ("authority", "project", "created_by")
@@ -31,6 +33,15 @@ def public_tenders() -> QuerySet[Tender]:
             .order_by("-published_at", "-id"))
 
 
+LIST_COLUMNS = ("title", "reference", "summary", "status", "deadline", "published_at",
+                "estimated_value_inc_vat", "authority__name")
+
+
+def public_tender_list() -> QuerySet[Tender]:
+    """Public tenders with only the columns the public list shows."""
+    return public_tenders().only(*LIST_COLUMNS)
+
+
 def open_tenders() -> QuerySet[Tender]:
     return public_tenders().filter(status="published", deadline__gt=timezone.now())
 
@@ -40,6 +51,16 @@ def authorities_with_public_tenders() -> QuerySet[Organisation]:
                                    published_at__isnull=False)
     return Organisation.objects.filter(kind=Organisation.Kind.AUTHORITY).filter(
         Exists(public)).order_by("name")
+
+
+def public_buyer_choices() -> list[tuple[str, str]]:
+    """(id, name) of every authority with a public tender, for the list's filter; kept in
+    memory until the list changes."""
+    def compute() -> list[tuple[str, str]]:
+        rows = authorities_with_public_tenders().values_list("pk", "name")
+        return [(str(pk), name) for pk, name in rows]
+
+    return pagecache.remember(LIST_SCOPE, "buyers", compute)
 
 
 def _fetch(pk: int, queryset: QuerySet[Tender] | None = None) -> Tender:

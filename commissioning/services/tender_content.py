@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from commissioning.listing import tender_list_changed
 from commissioning.models import (
     ConflictsAssessment,
     DocumentSlot,
@@ -119,6 +120,7 @@ def tender_cpv_set(*, actor, tender: Tender, codes: list[str], main: str) -> lis
     tender.cpv_codes.all().delete()
     rows = TenderCpv.objects.bulk_create(
         [TenderCpv(tender=tender, code=code, is_main=code == main) for code in codes])
+    tender_list_changed()  # bulk_create sends no signal
     _audit(actor, tender, "tender.cpv_set", f"Set the CPV codes of {tender.reference}",
            changes={"codes": codes, "main": main})
     return rows

@@ -29,7 +29,7 @@ def _flash_errors(request, error: ValidationError) -> None:
 def award_start(request, pk: int):
     tender = tender_get_for_user(user=request.user, pk=pk, perm="commissioning.propose_award")
     lot = selectors.lot_from_query(tender, request.GET.get("lot") or request.POST.get("lot"))
-    context = selectors.award_start_context(tender=tender, lot=lot)
+    context = selectors.award_start_context(tender=tender, lot=lot, user=request.user)
     form = ProposeAwardForm(request.POST or None, rows=context["ranking"].rows,
                             initial={"bid": getattr(context["ranking"].top, "bid", None)
                                      and context["ranking"].top.bid.pk})
@@ -97,8 +97,8 @@ def award_notice(request, pk: int):
             attach_errors(form, error)
         else:
             return redirect("commissioning:award_notice_published", pk=pk)
-    return render(request, "commissioning/awards/notice.html", {
-        "award": award, "form": form, "standstill_if_today": selectors.standstill_if_today()})
+    return render(request, "commissioning/awards/notice.html",
+                  selectors.award_notice_context(award=award, user=request.user, form=form))
 
 
 @login_required
@@ -111,7 +111,8 @@ def award_notice_published(request, pk: int):
 def contract_enter(request, pk: int):
     award = selectors.award_get_for_user(user=request.user, pk=pk,
                                          perm="commissioning.enter_contract")
-    form = ContractForm(request.POST or None, initial={"value": award.value})
+    form = ContractForm(request.POST or None, initial={"value": selectors.award_value_for_user(
+        award=award, user=request.user, page="contract entry")})
     if request.method == "POST" and form.is_valid():
         try:
             contract = contract_services.contract_enter(award=award, actor=request.user,

@@ -218,7 +218,8 @@ def bid_documents(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error, default_field="file")
         else:
-            messages.success(request, f"{bid_file.document.original_name} was uploaded.")
+            name = selectors.bid_file_name(bid_file=bid_file, user=request.user)
+            messages.success(request, f"{name} was uploaded.")
             return redirect("commissioning:bid_documents", pk=bid.pk)
     overview = selectors.bid_overview(bid=bid, user=request.user)
     return render(request, "commissioning/bids/documents.html", {
@@ -240,12 +241,13 @@ def bid_file_download(request, pk: int, file_pk: int):
 def bid_file_remove(request, pk: int, file_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm=EDIT)
     bid_file = selectors.bid_file_get_for_user(user=request.user, bid=bid, pk=file_pk)
+    name = selectors.bid_file_name(bid_file=bid_file, user=request.user)
     try:
         services.bid_file_remove(bid_file=bid_file, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{bid_file.document.original_name} was removed.")
+        messages.success(request, f"{name} was removed.")
     return redirect("commissioning:bid_documents", pk=bid.pk)
 
 
@@ -292,14 +294,17 @@ def bid_receipt(request, pk: int, receipt_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk)
     receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
     return render(request, "commissioning/bids/receipt.html",
-                  {"bid": bid, "receipt": receipt, "tender": bid.tender})
+                  {"bid": bid, "receipt": receipt, "tender": bid.tender,
+                   "files": selectors.receipt_files_for_user(user=request.user,
+                                                             receipt=receipt)})
 
 
 @login_required
 def bid_receipt_download(request, pk: int, receipt_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk)
     receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
-    response = HttpResponse(receipts.receipt_text(receipt),
+    files = selectors.receipt_files_for_user(user=request.user, receipt=receipt)
+    response = HttpResponse(receipts.receipt_text(receipt, files=files),
                             content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{receipts.receipt_filename(receipt)}"')

@@ -173,4 +173,5 @@ def ranking(request, pk: int):
     tender = selectors.tender_get_for_user(user=request.user, pk=pk,
                                            perm="commissioning.view_ranking")
     return render(request, "commissioning/evaluation/ranking.html", {
-        "tender": tender, "rankings": selectors.rankings_by_lot(tender)})
+        "tender": tender,
+        "rankings": selectors.rankings_by_lot_for_user(tender=tender, user=request.user)})

@@ -3,26 +3,47 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.filters import PublicTenderFilter
+from commissioning.listing import SCOPE as LIST_SCOPE
 from commissioning.presenters.tenders import TenderPresenter, document_link, tender_list_rows
 from commissioning.selectors import tenders as selectors
 from commissioning.services.reservation import supplier_status
 from commissioning.services.tenders import supplier_interest_register
 from commissioning.views.common import paginate
+from core import pagecache
 from core.documents import document_response
+from core.pagecache import public_page_cache
 from organisations.selectors import current_organisation
+
+TENDER_LIST = "commissioning/public/tender_list.html"
 
 
 @require_GET
+@public_page_cache(LIST_SCOPE)
 def tender_list(request):
-    tender_filter = PublicTenderFilter(request.GET or None, queryset=selectors.public_tenders())
-    page = paginate(request, tender_filter.qs)
-    return render(request, "commissioning/public/tender_list.html", {
-        "filter": tender_filter, "page_obj": page, "rows": tender_list_rows(page),
-    })
+    listing = pagecache.fragment(LIST_SCOPE, request, "listing", lambda: _listing(request))
+    if pagecache.wants_fragment(request):
+        return HttpResponse(listing)
+    return render(request, TENDER_LIST, {"listing": listing})
+
+
+def _listing(request) -> str:
+    """The filter form and one page of results, the same for everyone with this query; the
+    form and the count depend only on the filters, so other pages of them reuse both."""
+    tender_filter = PublicTenderFilter(request.GET or None,
+                                       queryset=selectors.public_tender_list())
+    filters = pagecache.query_key(request, ignore=("page",))
+    form = pagecache.remember(LIST_SCOPE, "form", lambda: str(tender_filter.form), query=filters)
+    count = pagecache.remember(LIST_SCOPE, "count", tender_filter.qs.count, query=filters)
+    page = paginate(request, tender_filter.qs, count=count)
+    return render_to_string(f"{TENDER_LIST}#listing", {
+        "form": form, "page_obj": page, "rows": tender_list_rows(page),
+    }, request)
 
 
 @require_GET

@@ -138,6 +138,9 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered public pages kept until their data changes (core.pagecache). Their version lives in
+# the cache, so it must be shared by every process: on by default with Redis only.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 
 # Sessions live in the database so that a Redis outage never logs anybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -316,3 +319,20 @@ OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-zz9zz9")  # register a real pre
 GRANTS_360G_PREFIX = env("GRANTS_360G_PREFIX", "360G-portal")  # the prefix 360Giving registers
 GRANTS_DUE_DILIGENCE_SOURCES: list[str] = []  # dotted paths of registry lookup adapters
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", PORTAL_NAME)
+
+# Audit checkpoints (core.checkpoints, docs/operations/audit-checkpoints.md): signed heads of the
+# audit chain appended to a file outside the database. Point the path at append-only storage
+# (chattr +a, a write-once volume) on the machine that runs beat. The keys, "key-id:secret"
+# pairs separated by commas, come from the environment and are never stored in the database;
+# the first signs, every one verifies (rotation). Generate a key with:
+#   python -c "import secrets; print('2026a:' + secrets.token_urlsafe(32))"
+AUDIT_CHECKPOINT_PATH = Path(
+    env("AUDIT_CHECKPOINT_PATH") or str(VAR_DIR / "audit" / "checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_KEYS = env_list("AUDIT_CHECKPOINT_KEYS")
+# With workers on several machines, send the checkpoint task to a queue that only the worker
+# beside the file consumes (`celery -A config worker -Q celery,<queue>` there).
+AUDIT_CHECKPOINT_QUEUE = env("AUDIT_CHECKPOINT_QUEUE")
+CELERY_TASK_ROUTES = (
+    {"core.audit_checkpoint": {"queue": AUDIT_CHECKPOINT_QUEUE}} if AUDIT_CHECKPOINT_QUEUE else {}
+)

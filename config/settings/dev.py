@@ -1,7 +1,7 @@
 """The zero-setup settings of `make run`: SQLite and a file broker unless DATABASE_URL/REDIS_URL."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import AUDIT_CHECKPOINT_KEYS, VAR_DIR, env
 
 DEBUG = True
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-key-never-used-in-production-8c1f6d0b5a"
@@ -21,3 +21,8 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic needed
 
 # A fixed key so sealed test/demo bids can be opened; never used in production.
 BID_MASTER_KEYS = ["ZGV2LW9ubHktbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWI="]
+
+# A fixed checkpoint key unless one is set; never used in production (a deploy check refuses it).
+AUDIT_CHECKPOINT_KEYS = AUDIT_CHECKPOINT_KEYS or [
+    "dev-1:dev-only-audit-checkpoint-key-never-in-production-0d5e",
+]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0002_append_only_triggers'),
-        ('organisations', '0002_programme_officer_role'),
+        ('organisations', '0003_programme_officer_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

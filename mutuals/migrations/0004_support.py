@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('core', '0002_append_only_triggers'),
         ('grants', '0001_grants_lifecycle'),
         ('mutuals', '0003_social_value_profile'),
-        ('organisations', '0002_programme_officer_role'),
+        ('organisations', '0003_programme_officer_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

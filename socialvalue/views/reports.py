@@ -34,7 +34,7 @@ def reports(request):
     return render(request, "socialvalue/reports/index.html", {
         "form": form, "dimension": dimension, "dimension_label": reporting.DIMENSIONS[dimension],
         "totals": totals, "chart": reporting.chart(totals), "quarters": quarters,
-        "quarter_chart": reporting.chart(quarters),
+        "quarter_chart": reporting.chart(quarters), "chart_caption": reporting.CHART_CAPTION,
         "series": reporting.by_dimension_and_quarter(rows, dimension),
         "query": request.GET.urlencode()})
 

@@ -48,7 +48,7 @@ def test_commitments_are_checked_as_the_bidder_types(page, check_accessibility, 
     check_accessibility(page)
 
     first = fill_commitment(page, sv_plan, "L3", "5000")
-    status = page.get_by_role("status")
+    status = page.locator("#sv-check-status")
     status.get_by_text("No problems found so far").wait_for()
     first.get_by_text("£500.00").wait_for()  # 5,000 × £0.10, shown for information
     second = fill_commitment(page, sv_plan, "L4", "100")
@@ -86,6 +86,6 @@ def test_without_javascript_the_page_is_checked_when_saved(browser, live_server,
         fill_commitment(page, sv_plan, "L4", "100")
         page.get_by_role("button", name="Save and continue").click()
         page.locator(".govuk-error-summary").get_by_text(TWICE).first.wait_for()
-        assert page.get_by_role("status").inner_text().strip() == ""  # nothing live here
+        assert page.locator("#sv-check-status").inner_text().strip() == ""  # nothing live here
     finally:
         context.close()

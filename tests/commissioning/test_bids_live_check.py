@@ -55,7 +55,7 @@ def test_the_page_asks_for_the_check_as_the_bidder_types_without_inline_script(
     assert f'hx-post="{check_url(sv_bid)}"' in html
     assert 'hx-trigger="input delay:600ms, change"' in html
     assert 'role="status"' in html
-    assert "/static/django_htmx/htmx-2.min.js" in html
+    assert "/static/build/htmx.min.js" in html
     # The form still submits to the page itself (no JavaScript needed to save).
     assert '<form method="post" novalidate' in html and "action=" not in html.split(
         '<form method="post" novalidate')[1].split(">")[0]

@@ -8,15 +8,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commissioning.models import Bid, BidReceipt, ConsortiumMember
-from commissioning.receipts import file_hashes, receipt_text, submission_digest
+from commissioning.receipts import file_hashes, receipt_files, receipt_text, submission_digest
 from commissioning.sealing import unseal
 from commissioning.services import bids as services
+from core.audit_sealing import audit_detail
 from core.models import AuditEntry, Notification
 from core.outbox import pending_messages
 from organisations.models import Organisation, Role
 from tests import factories
 from tests.commissioning import factories as cf
-from tests.commissioning.bids_support import fill_bid, pdf_bytes, pdf_upload
+from tests.commissioning.bids_support import fill_bid, open_bids, pdf_bytes, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +76,16 @@ def test_receipt_hashes_are_correct_and_reproducible(bid, bid_writer, mailoutbox
     receipt = services.bid_submit(bid=bid, actor=bid_writer)
     assert receipt.number.startswith(f"RCPT-{bid.tender.reference}-")
     assert len(receipt.number.rsplit("-", 1)[1]) == 6
-    [entry] = receipt.file_hashes
+    [entry] = receipt_files(receipt)
     assert entry["sha256"] == hashlib.sha256(pdf_bytes("Method")).hexdigest()
+    assert entry["name"] == "method.pdf"
+    assert "name" not in receipt.file_hashes[0]  # the stored row holds the name sealed
     payload = unseal(tender=bid.tender, blob=Bid.objects.get(pk=bid.pk).sealed_content)
     files = list(bid.files.select_related("document", "slot"))
-    assert receipt.submission_sha256 == submission_digest(payload, file_hashes(files))
+    assert receipt.submission_sha256 == submission_digest(
+        payload, file_hashes(files, tender=bid.tender))
     assert receipt.submission_sha256 == hashlib.sha256(
-        ('{"content":' + _canonical(payload) + ',"files":' + _canonical(receipt.file_hashes)
+        ('{"content":' + _canonical(payload) + ',"files":' + _canonical(receipt_files(receipt))
          + "}").encode()).hexdigest()
     assert receipt.received_at.microsecond == Bid.objects.get(pk=bid.pk).submitted_at.microsecond
 
@@ -187,12 +191,17 @@ def test_submission_and_withdrawal_are_audited_and_admins_told(bid, bid_writer, 
     fill_bid(bid, bid_writer)
     receipt = services.bid_submit(bid=bid, actor=bid_writer)
     entry = AuditEntry.objects.get(action="bid.submitted")
-    assert entry.changes["receipt"] == receipt.number
-    assert entry.changes["submission_sha256"] == receipt.submission_sha256
+    assert receipt.number not in str(entry.changes)  # sealed until the opening
+    assert entry.actor_id is None and audit_detail(entry) is None
     services.bid_withdraw(bid=bid, actor=bid_writer)
     assert AuditEntry.objects.filter(action="bid.withdrawn").exists()
     assert Notification.objects.filter(recipient=provider_admin,
                                        subject__startswith="Bid withdrawn").exists()
+    open_bids(bid.tender, requested_by=bid_writer, confirmed_by=bid_writer)
+    detail = audit_detail(entry)
+    assert detail["actor_id"] == bid_writer.pk
+    assert detail["changes"]["receipt"] == receipt.number
+    assert detail["changes"]["submission_sha256"] == receipt.submission_sha256
 
 
 def test_only_platform_admins_record_incidents(published_tender, commissioner):

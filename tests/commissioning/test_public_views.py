@@ -1,6 +1,8 @@
 """Public tender pages: anyone can find and read published tenders, never drafts."""
 
 import datetime
+import html
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,8 +22,14 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("commissioning:tender_list")
 
 
+RESULT_TITLE = re.compile(
+    r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="[^"]*">([^<]*)</a>')
+
+
 def titles(response) -> list[str]:
-    return [row["tender"].title for row in response.context["rows"]]
+    """The titles the list shows, read from the page as a visitor sees it."""
+    assert response.status_code == 200
+    return [html.unescape(title) for title in RESULT_TITLE.findall(response.content.decode())]
 
 
 class TestList:
@@ -113,8 +121,7 @@ class TestList:
     def test_paginated(self, client):
         for _ in range(25):
             cf.TenderFactory()
-        response = client.get(LIST, {"page": 2})
-        assert len(response.context["rows"]) == 5
+        assert len(titles(client.get(LIST, {"page": 2}))) == 5
 
 
 class TestDetail:

@@ -75,3 +75,38 @@ def test_no_master_key_is_a_configuration_error(settings):
 
 def test_canonical_json_is_stable():
     assert sealing.canonical_json({"b": 1, "a": "é"}) == '{"a":"é","b":1}'.encode()
+
+
+def test_the_migration_seals_file_names_stored_in_plaintext_before():
+    import importlib
+
+    from django.apps import apps
+
+    from commissioning.models import BidFile, BidReceipt
+    from commissioning.receipts import receipt_files
+    from core.documents import SEALED_NAME, document_name
+    from core.models import Document
+
+    migration = importlib.import_module("commissioning.migrations.0005_sealed_file_names")
+    bid = cf.BidFactory()
+    sealing.tender_key(bid.tender)
+    document = Document.objects.create(
+        file="documents/old.bin", original_name="annex-old-pricing.pdf", kind="pdf",
+        content_type="application/pdf", size=10, sha256="a" * 64, encrypted=True)
+    BidFile.objects.create(bid=bid, document=document)
+    receipt = BidReceipt.objects.create(
+        bid=bid, number="RCPT-OLD-1", received_at=bid.created_at, submission_sha256="b" * 64,
+        file_hashes=[{"slot": "", "name": "annex-old-pricing.pdf", "size": 10,
+                      "sha256": "a" * 64}])
+
+    migration.seal_names(apps, None)
+    migration.seal_names(apps, None)  # running it again changes nothing
+
+    document.refresh_from_db()
+    receipt.refresh_from_db()
+    assert document.original_name == SEALED_NAME
+    assert document_name(document, decrypt=sealing.unsealer(bid.tender)) == \
+        "annex-old-pricing.pdf"
+    assert "annex-old" not in str(BidReceipt.objects.values().get(pk=receipt.pk))
+    assert receipt_files(receipt) == [{"slot": "", "name": "annex-old-pricing.pdf", "size": 10,
+                                       "sha256": "a" * 64}]

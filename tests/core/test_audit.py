@@ -14,49 +14,23 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections, transaction
 
 from core.audit import GENESIS_HASH, audit_record, audit_verify, entry_hash
-from core.management.commands.audit_verify import Command
 from core.models import AuditEntry, ImmutableRowError
-
-DISABLE = "ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only"
-ENABLE = "ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only"
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-on_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the append-only triggers exist on PostgreSQL only"
+from tests.core.chain_tampering import (
+    DISABLE,
+    ENABLE,
+    command_fails,
+    make_chain,
+    on_postgres,
+    shift_up_from,
+    tamper,
 )
 
-
-def make_chain(count: int = 5, actor=None) -> list[AuditEntry]:
-    return [
-        audit_record(actor=actor, action="test.step", summary=f"Step {n}", changes={"n": n})
-        for n in range(1, count + 1)
-    ]
-
-
-def tamper(sql: str, params: list | None = None) -> None:
-    """Run raw SQL as the table owner would, switching the trigger off first on PostgreSQL.
-
-    ALTER TABLE is transactional in PostgreSQL, so the test's rollback switches it back on.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(DISABLE)
-        cursor.execute(sql, params or [])
-
-
-def command_fails() -> str:
-    """Assert that `manage.py audit_verify` exits 1, both via call_command and run_from_argv."""
-    with pytest.raises(CommandError) as caught:
-        call_command("audit_verify")
-    assert caught.value.returncode == 1
-    with pytest.raises(SystemExit) as exited:
-        Command().run_from_argv(["manage.py", "audit_verify"])
-    assert exited.value.code == 1
-    return str(caught.value)
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
@@ -70,7 +44,7 @@ def test_an_untouched_chain_verifies(capsys):
     assert entries[0].prev_hash == GENESIS_HASH
     assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
     call_command("audit_verify")
-    assert capsys.readouterr().out.strip() == f"Audit chain OK: 5 entries, head {entries[-1].hash}"
+    assert capsys.readouterr().out.startswith(f"Audit chain OK: 5 entries, head {entries[-1].hash}")
 
 
 @pytest.mark.django_db
@@ -105,8 +79,8 @@ def test_editing_a_field_is_detected(column, value):
 
     report = audit_verify()
     assert not report.ok and report.checked == 2
-    assert report.problem == "Entry #3 was edited after it was written."
-    assert "Entry #3 was edited" in command_fails()
+    assert report.problem == "entry 3: hash mismatch: the entry was edited after it was written."
+    assert "entry 3: hash mismatch" in command_fails()
 
 
 @pytest.mark.django_db
@@ -122,7 +96,7 @@ def test_rehashing_an_edited_row_breaks_the_next_link():
     )
 
     report = audit_verify()
-    assert report.problem.startswith("Entry #4 does not follow its predecessor")
+    assert report.problem.startswith("entry 4: does not follow entry 3")
     assert report.head_hash == new_hash != entries[2].hash
     command_fails()
 
@@ -134,32 +108,29 @@ def test_deleting_a_middle_row_is_detected():
     tamper("DELETE FROM core_auditentry WHERE sequence = 3")
 
     report = audit_verify()
-    assert report.problem == "Entries #3 to #3 are missing: rows were removed."
-    assert "are missing" in command_fails()
+    assert report.problem == "entry 3 is missing: a row was removed."
+    assert "entry 3 is missing" in command_fails()
 
 
 @pytest.mark.django_db
-def test_deleting_the_latest_rows_is_not_detectable_without_an_anchored_head():
-    # Truncating the tail leaves a valid, shorter chain: this is why the head hash is exported
-    # off the box daily (ASVS 16.4.2). The check below is what that export compares against.
+def test_without_any_checkpoint_a_cut_off_tail_looks_like_a_shorter_chain():
+    # The chain alone cannot tell: this is what the signed checkpoints are for
+    # (tests/core/test_audit_checkpoints.py). The report says nothing vouches for it.
     entries = make_chain(5)
 
     tamper("DELETE FROM core_auditentry WHERE sequence >= 4")
 
     report = audit_verify()
     assert report.ok and report.head_hash == entries[2].hash != entries[-1].hash
-
-
-def _shift_up_from(sequence: int) -> None:
-    # Two steps, so that the unique index never sees two rows with the same sequence.
-    tamper("UPDATE core_auditentry SET sequence = sequence + 1000 WHERE sequence >= %s", [sequence])
-    tamper("UPDATE core_auditentry SET sequence = sequence - 999 WHERE sequence >= 1000")
+    assert report.notes == (
+        "No checkpoint yet: nothing outside the database vouches for the chain.",
+    )
 
 
 @pytest.mark.django_db
 def test_inserting_a_forged_row_with_a_made_up_hash_is_detected():
     make_chain(5)
-    _shift_up_from(3)
+    shift_up_from(3)
 
     AuditEntry.objects.create(
         sequence=3, action="test.forged", prev_hash=AuditEntry.objects.get(sequence=2).hash,
@@ -167,7 +138,7 @@ def test_inserting_a_forged_row_with_a_made_up_hash_is_detected():
     )
 
     report = audit_verify()
-    assert report.problem == "Entry #3 was edited after it was written."
+    assert report.problem == "entry 3: hash mismatch: the entry was edited after it was written."
     command_fails()
 
 
@@ -176,7 +147,7 @@ def test_inserting_a_correctly_hashed_forgery_is_detected_at_the_next_row():
     # The attacker knows the algorithm and hashes the forged row properly; the row after it
     # still names the old predecessor and its own sequence number changed.
     make_chain(5)
-    _shift_up_from(3)
+    shift_up_from(3)
     forged = AuditEntry(sequence=3, action="test.forged", summary="Approved",
                         prev_hash=AuditEntry.objects.get(sequence=2).hash)
     forged.hash = entry_hash(forged)
@@ -184,7 +155,7 @@ def test_inserting_a_correctly_hashed_forgery_is_detected_at_the_next_row():
 
     report = audit_verify()
     assert report.checked == 3
-    assert report.problem.startswith("Entry #4 does not follow its predecessor")
+    assert report.problem.startswith("entry 4: does not follow entry 3")
     command_fails()
 
 
@@ -194,7 +165,7 @@ def test_a_row_with_an_out_of_range_sequence_is_detected():
 
     AuditEntry.objects.create(sequence=9, action="test.forged", prev_hash="0" * 64, hash="e" * 64)
 
-    assert audit_verify().problem == "Entries #4 to #8 are missing: rows were removed."
+    assert audit_verify().problem == "entries 4 to 8 are missing: rows were removed."
     command_fails()
 
 
@@ -208,7 +179,7 @@ def test_swapping_the_order_of_two_rows_is_detected():
 
     report = audit_verify()
     assert report.checked == 1
-    assert report.problem.startswith("Entry #2 does not follow its predecessor")
+    assert report.problem.startswith("entry 2: does not follow entry 1")
     command_fails()
 
 
@@ -308,16 +279,33 @@ def test_manage_py_audit_verify_exit_codes_in_a_separate_process():
 
     broken = _run_manage_py()
     assert broken.returncode == 1
-    assert "Entry #2 was edited after it was written." in broken.stderr
+    assert "entry 2: hash mismatch" in broken.stderr
 
 
 def _run_manage_py() -> subprocess.CompletedProcess:
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+           "AUDIT_CHECKPOINT_PATH": str(settings.AUDIT_CHECKPOINT_PATH)}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
     return subprocess.run(
         [sys.executable, "manage.py", "audit_verify"],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120,
     )
+
+
+def test_many_entries_appended_at_once_chain_like_single_ones(django_user_model):
+    from core.audit import audit_record_many
+
+    make_chain(2)
+    person = django_user_model.objects.create_user(email="reader@example.org", password=None)
+    entries = audit_record_many(actor=person, records=[
+        {"action": "test.read", "summary": f"Read {n}", "changes": {"n": n}} for n in range(3)])
+    make_chain(1)
+    stored = list(AuditEntry.objects.filter(action="test.read"))
+    assert [e.sequence for e in stored] == [3, 4, 5] == [e.sequence for e in entries]
+    assert {e.actor_id for e in stored} == {person.pk}
+    assert stored[0].prev_hash == AuditEntry.objects.get(sequence=2).hash
+    assert audit_verify().ok
+    assert audit_record_many(actor=person, records=[]) == []

@@ -20,10 +20,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import RequestFactory
 
-from core import documents
+from core import audit_sealing, documents
+from core.audit import audit_verify
+from core.audit_sealing import AuditSeal, audit_detail, register_audit_unsealer
 from core.documents import (
+    SEALED_NAME,
     DocumentPolicy,
     DocumentUploadField,
+    document_name,
     document_response,
     document_store,
     document_validate,
@@ -402,12 +406,37 @@ def test_encrypt_stores_ciphertext_but_hashes_the_plaintext(media_root, bid_writ
     assert b"Sealed price" not in at_rest and fernet.decrypt(at_rest) == content
     assert document.sha256 == hashlib.sha256(content).hexdigest()
     assert document.size == len(content)
-    assert AuditEntry.objects.get().changes["encrypted"] is True
-
     response = document_response(document, decrypt=fernet.decrypt)
     assert b"".join(response.streaming_content) == content
+    assert 'filename="price.pdf"' in response["Content-Disposition"]
     with pytest.raises(ValueError, match="is encrypted"):
         document_response(document)
+
+
+def test_a_sealed_document_keeps_its_name_and_its_audit_detail_sealed(media_root, bid_writer,
+                                                                       monkeypatch):
+    fernet = Fernet(Fernet.generate_key())
+    name = "annex-riverside-care-pricing.pdf"
+    seal = AuditSeal(encrypt=fernet.encrypt, under="test.sealed:1")
+
+    document = document_store(uploaded_file=upload(name, pdf_bytes()), actor=bid_writer,
+                              encrypt=fernet.encrypt, audit_seal=seal)
+
+    stored = Document.objects.values().get(pk=document.pk)
+    assert name not in str(stored) and stored["original_name"] == SEALED_NAME
+    assert document_name(document, decrypt=fernet.decrypt) == name
+    assert document_name(document) == SEALED_NAME
+    entry = AuditEntry.objects.get()
+    row = str(AuditEntry.objects.values().get())
+    for secret in (name, bid_writer.email, document.sha256):
+        assert secret not in row
+    assert entry.actor_id is None and audit_detail(entry) is None
+    monkeypatch.setattr(audit_sealing, "_resolvers", dict(audit_sealing._resolvers))
+    register_audit_unsealer("test.sealed", lambda reference: fernet.decrypt)
+    detail = audit_detail(entry)
+    assert detail["actor_id"] == bid_writer.pk and detail["changes"]["encrypted"] is True
+    assert detail["changes"]["sha256"] == document.sha256 and name not in str(detail)
+    assert audit_verify().ok
 
 
 # -- serving ---------------------------------------------------------------------------------

@@ -44,5 +44,5 @@ def test_without_htmx_the_whole_page_comes_back(db):
     response = render_page_or_fragment(plain, "404.html", {}, fragment="status")
     html = response.content.decode()
     assert html.lstrip().startswith("<!DOCTYPE html>")
-    assert "/static/django_htmx/htmx-2.min.js" in html
+    assert "/static/build/htmx.min.js" in html
     assert "HX-Request" in response["Vary"]

@@ -29,7 +29,7 @@ from commissioning.models import (
     Tender,
     TenderQuestion,
 )
-from commissioning.sealing import EMPTY_PAYLOAD, seal, sealer, unseal
+from commissioning.sealing import EMPTY_PAYLOAD, bid_audit_seal, seal, sealer, unseal
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import social_value_issues
 from core.audit import audit_record
@@ -107,9 +107,21 @@ def bid_start(*, tender: Tender, organisation: Organisation, actor, lot: Lot | N
     bid = Bid.objects.create(tender=tender, lot=lot, organisation=organisation,
                              sealed_content=seal(tender=tender, payload=EMPTY_PAYLOAD),
                              created_by=actor)
-    audit_record(actor=actor, action="bid.started", obj=bid, organisation_id=organisation.pk,
-                 summary=f"Started a bid for {tender.reference}" + (f" {lot}" if lot else ""))
+    bid_audit(actor=actor, action="bid.started", bid=bid,
+              summary=f"Started a bid for {tender.reference}" + (f" {lot}" if lot else ""))
     return bid
+
+
+def bid_audit(*, actor, action: str, bid: Bid, summary: str,
+              changes: dict[str, Any] | None = None) -> None:
+    """Audit an action on a bid; before the opening the entry is sealed under the tender.
+
+    Who acted on which bid, for which organisation, tells who is bidding: until the two-person
+    opening only the action and the bid's number are readable (see commissioning.sealing).
+    Summaries and changes never name a file: names are bid content.
+    """
+    audit_record(actor=actor, action=action, obj=bid, organisation_id=bid.organisation_id,
+                 summary=summary[:500], changes=changes, seal=bid_audit_seal(bid.tender))
 
 
 # -- typed content -------------------------------------------------------------------------
@@ -126,8 +138,8 @@ def _save_part(bid: Bid, actor, action: str, summary: str,
     change(payload)
     _store(bid, payload)
     late = None if clock.is_open(tender, now) else _late(tender)
-    audit_record(actor=actor, action=action, obj=bid, organisation_id=bid.organisation_id,
-                 summary=summary, changes={"after_deadline": late is not None})
+    bid_audit(actor=actor, action=action, bid=bid, summary=summary,
+              changes={"after_deadline": late is not None})
     return SaveResult(bid=bid, payload=payload, late=late)
 
 
@@ -212,12 +224,12 @@ def bid_file_add(*, bid: Bid, slot: DocumentSlot | None, uploaded_file: File, ac
         raise ValidationError("That document is not part of this tender.")
     bid = _open_for_change(bid, actor)
     document = document_store(uploaded_file=uploaded_file, actor=actor, policy=BID_FILE_POLICY,
-                              encrypt=sealer(bid.tender))
+                              encrypt=sealer(bid.tender), audit_seal=bid_audit_seal(bid.tender))
     bid_file = BidFile.objects.create(bid=bid, slot=slot, document=document)
-    audit_record(actor=actor, action="bid.file_added", obj=bid, organisation_id=bid.organisation_id,
-                 summary=f"Uploaded {document.original_name}"[:500],
-                 changes={"file": bid_file.pk, "slot": slot.pk if slot else None,
-                          "sha256": document.sha256, "size": document.size})
+    bid_audit(actor=actor, action="bid.file_added", bid=bid,
+              summary=f"Uploaded file #{bid_file.pk}",
+              changes={"file": bid_file.pk, "slot": slot.pk if slot else None,
+                       "sha256": document.sha256, "size": document.size})
     return bid_file
 
 
@@ -225,11 +237,11 @@ def bid_file_add(*, bid: Bid, slot: DocumentSlot | None, uploaded_file: File, ac
 def bid_file_remove(*, bid_file: BidFile, actor) -> None:
     """Detach a file from the bid (the encrypted document is kept for the audit trail)."""
     bid = _open_for_change(bid_file.bid, actor)
-    name, sha256 = bid_file.document.original_name, bid_file.document.sha256
+    sha256 = bid_file.document.sha256
     BidFile.objects.filter(pk=bid_file.pk, bid=bid).delete()
-    audit_record(actor=actor, action="bid.file_removed", obj=bid,
-                 organisation_id=bid.organisation_id, summary=f"Removed {name}"[:500],
-                 changes={"file": bid_file.pk, "sha256": sha256})
+    bid_audit(actor=actor, action="bid.file_removed", bid=bid,
+              summary=f"Removed file #{bid_file.pk}",
+              changes={"file": bid_file.pk, "sha256": sha256})
 
 
 @transaction.atomic
@@ -249,10 +261,9 @@ def bid_consortium_member_add(*, bid: Bid, organisation: Organisation, role: str
     except IntegrityError as exc:
         raise ValidationError(
             {"organisation": f"{organisation.name} is already in your consortium."}) from exc
-    audit_record(actor=actor, action="bid.consortium_member_added", obj=bid,
-                 organisation_id=bid.organisation_id,
-                 summary=f"Added {organisation.name} to the consortium"[:500],
-                 changes={"organisation": organisation.pk, "role": role})
+    bid_audit(actor=actor, action="bid.consortium_member_added", bid=bid,
+              summary=f"Added {organisation.name} to the consortium",
+              changes={"organisation": organisation.pk, "role": role})
     return member
 
 
@@ -260,7 +271,6 @@ def bid_consortium_member_add(*, bid: Bid, organisation: Organisation, role: str
 def bid_consortium_member_remove(*, member: ConsortiumMember, actor) -> None:
     bid = _open_for_change(member.bid, actor)
     ConsortiumMember.objects.filter(pk=member.pk, bid=bid).delete()
-    audit_record(actor=actor, action="bid.consortium_member_removed", obj=bid,
-                 organisation_id=bid.organisation_id,
-                 summary=f"Removed {member.organisation.name} from the consortium"[:500],
-                 changes={"organisation": member.organisation_id})
+    bid_audit(actor=actor, action="bid.consortium_member_removed", bid=bid,
+              summary=f"Removed {member.organisation.name} from the consortium",
+              changes={"organisation": member.organisation_id})

@@ -25,9 +25,13 @@ from commissioning.services.bids.checks import (
     declaration_problems,
     submission_problems,
 )
-from commissioning.services.bids.drafts import _require_editor, bid_declarations_save, lock_bid
+from commissioning.services.bids.drafts import (
+    _require_editor,
+    bid_audit,
+    bid_declarations_save,
+    lock_bid,
+)
 from core import outbox
-from core.audit import audit_record
 from core.notifications import notify
 from organisations.selectors import admins_of
 
@@ -67,15 +71,16 @@ def _submit(*, bid_id: int, actor) -> BidReceipt:
     files = list(bid.files.select_related("document", "slot"))
     _check_complete(bid, payload, files)
     _check_lot_limit(bid)
-    hashes = receipts.file_hashes(files)
+    hashes = receipts.file_hashes(files, tender=tender)
     bid.status, bid.submitted_at, bid.withdrawn_at = Bid.Status.SUBMITTED, now, None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at"])
     receipt = _create_receipt(bid, now, hashes, receipts.submission_digest(payload, hashes))
-    audit_record(actor=actor, action="bid.submitted", obj=bid,
-                 organisation_id=bid.organisation_id,
-                 summary=f"Submitted the bid; receipt {receipt.number}",
-                 changes={"receipt": receipt.number, "received_at": now.isoformat(),
-                          "submission_sha256": receipt.submission_sha256, "files": hashes})
+    bid_audit(actor=actor, action="bid.submitted", bid=bid,
+              summary=f"Submitted the bid; receipt {receipt.number}",
+              changes={"receipt": receipt.number, "received_at": now.isoformat(),
+                       "submission_sha256": receipt.submission_sha256,
+                       "files": [{k: v for k, v in entry.items() if k != "name"}
+                                 for entry in hashes]})
     outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
     return receipt
 
@@ -112,7 +117,8 @@ def _create_receipt(bid: Bid, now, hashes: list, digest: str) -> BidReceipt:
             with transaction.atomic():
                 return BidReceipt.objects.create(
                     bid=bid, number=receipts.receipt_number(bid), received_at=now,
-                    submission_sha256=digest, file_hashes=hashes)
+                    submission_sha256=digest,
+                    file_hashes=receipts.sealed_file_hashes(bid, hashes))
         except IntegrityError:
             continue  # the random suffix collided with another receipt: draw again
     raise RuntimeError("Could not allocate a unique receipt number.")
@@ -130,9 +136,8 @@ def bid_withdraw(*, bid: Bid, actor) -> Bid:
     clock.ensure_open(tender, now, "Bids cannot be withdrawn at or after the deadline.")
     bid.status, bid.withdrawn_at = Bid.Status.WITHDRAWN, now
     bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    audit_record(actor=actor, action="bid.withdrawn", obj=bid,
-                 organisation_id=bid.organisation_id, summary="Withdrew the bid",
-                 changes={"withdrawn_at": now.isoformat()})
+    bid_audit(actor=actor, action="bid.withdrawn", bid=bid, summary="Withdrew the bid",
+              changes={"withdrawn_at": now.isoformat()})
     notify(recipients=admins_of(organisation=bid.organisation),
            subject=f"Bid withdrawn: {tender.title}",
            body=f"{actor.get_full_name() or actor.email} withdrew your organisation's bid for "
