@@ -28,6 +28,7 @@ from commissioning.models import Award, Bid, Clarification, Contract, Score, Ten
 from compliance.registry import FindingSpec, Severity, compliance_check
 from core.calendar import latest_working_day, local_date, start_of_day, working_days_before
 from core.money import format_gbp
+from mutuals.selectors import current_recognitions
 
 MINIMUM_KPIS = 3
 
@@ -149,3 +150,28 @@ def clarification_unanswered(now: datetime) -> Iterator[FindingSpec]:
         f"{row['tender__reference']} “{row['tender__title']}”: a question asked on "
         f"{_long_date(row['created_at'])} has not been answered (answers are due within "
         f"{days} working days, and every bidder sees them)."))
+
+
+@compliance_check(id="commissioning.reserved_supplier_not_recognised",
+                  title="Reserved contract whose supplier no longer meets the definition",
+                  severity=Severity.MEDIUM)
+def reserved_supplier_not_recognised(now: datetime) -> Iterator[FindingSpec]:
+    """Live contracts reserved for mutuals whose supplier has no current s.33 recognition.
+
+    A reserved contract may run on (nothing in s.33 ends it), but the authority should know, for
+    its contract management and for the next procurement.
+    """
+    today = local_date(now)
+    recognised = current_recognitions(on=today).filter(
+        organisation=OuterRef("award__bid__organisation"),
+        definition_key__in=["s33", "reg77"])
+    rows = (Contract.objects.filter(award__tender__is_reserved_for_mutuals=True,
+                                    terminated_at__isnull=True, ends_on__gte=today)
+            .exclude(Exists(recognised))
+            .values("pk", "award__tender__title", "award__tender__reference",
+                    "award__bid__organisation__name",
+                    authority_id=F("award__tender__authority_id")))
+    yield from _specs(Contract, rows, lambda row: (
+        f"{row['award__tender__reference']} “{row['award__tender__title']}” is reserved for "
+        f"public service mutuals, but {row['award__bid__organisation__name']} is no longer "
+        "recognised as one."))

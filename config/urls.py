@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("compliance/", include("compliance.urls")),
     path("social-value/", include("socialvalue.urls")),
+    path("mutuals/", include("mutuals.urls")),
     path("reports/", include("reports.urls")),
     path("grants/", include("grants.urls")),
     path("", include("commissioning.urls")),

@@ -119,13 +119,14 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", "Evaluator"
     GRANT_MANAGER = "grant_manager", "Grant manager"
     CONTRACT_MANAGER = "contract_manager", "Contract manager"
+    PROGRAMME_OFFICER = "programme_officer", "Mutuals programme officer"
     PROVIDER_ADMIN = "provider_admin", "Organisation administrator"
     BID_WRITER = "bid_writer", "Bid writer"
 
 
 AUTHORITY_ROLES = frozenset(
     {Role.AUTHORITY_ADMIN, Role.COMMISSIONER, Role.EVALUATOR, Role.GRANT_MANAGER,
-     Role.CONTRACT_MANAGER}
+     Role.CONTRACT_MANAGER, Role.PROGRAMME_OFFICER}
 )
 PROVIDER_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.BID_WRITER})
 

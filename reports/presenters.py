@@ -19,6 +19,7 @@ from commissioning.selectors import reports as data
 from core import charts
 from core.calendar import local_date
 from core.money import format_gbp
+from mutuals.selectors import reports as mutual_data
 
 PAGE_SIZE = 25
 GROUP_LABELS = {"all": "All suppliers", "sme": "SMEs", "vcse": "VCSEs",
@@ -191,6 +192,105 @@ def _time_to_award(*, scope, page=None, everything=False) -> Table:
                "awards are left out."])
 
 
+def _mutuals(*, scope, page=None, everything=False) -> Table:
+    rows = [{"sector": row["sector_label"], "region": row["region_label"],
+             "count": row["count"]} for row in mutual_data.register_counts()]
+    if rows:
+        rows.append({"sector": "Total", "region": "", "header": True,
+                     "count": sum(row["count"] for row in rows)})
+    chart = _chart("Recognised mutuals by sector and region", "Bars show the number of mutuals.",
+                   [charts.Series("mutuals", charts.BLUE)],
+                   [charts.Group(f"{row['sector']}, {row['region']}",
+                                 _bars(row, ["count"], "count"))
+                    for row in rows if not row.get("header")])
+    return Table(
+        caption="Recognised public service mutuals by sector and region", rows=rows,
+        chart=chart,
+        columns=[Column("Sector", "sector"), Column("Region", "region"),
+                 Column("Mutuals", "count", "count")],
+        notes=["Organisations whose recognition, under any definition, is current today. "
+               "This report does not depend on the dates or authority chosen."])
+
+
+def _mutual_support(*, scope, page=None, everything=False) -> Table:
+    rows = [{"scheme": row["name"], "authority": row["authority__name"],
+             "started": row["started"], "applied": row["applied"],
+             "supported": row["supported"], "launched": row["launched"]}
+            for row in mutual_data.support_funnel(authority_ids=scope.authority_ids)]
+    chart = _chart(
+        "Support for mutuals: from application to launch", "Bars show applications.",
+        [charts.Series("started", charts.BLUE), charts.Series("sent", charts.GREEN),
+         charts.Series("supported", charts.PURPLE), charts.Series("launched", charts.ORANGE)],
+        [charts.Group(row["scheme"], _bars(row, ["started", "applied", "supported", "launched"],
+                                           "count")) for row in rows])
+    return Table(
+        caption="Support for mutuals: from application to launch", rows=rows, chart=chart,
+        columns=[Column("Programme", "scheme"), Column("Run by", "authority"),
+                 Column("Applications started", "started", "count"),
+                 Column("Applications sent (passed the screen)", "applied", "count"),
+                 Column("Supported", "supported", "count"),
+                 Column("Launched", "launched", "count")],
+        notes=["An application is sent only once every eligibility rule passes. Launched: the "
+               "plan's launch milestone is signed off."])
+
+
+def _mutual_milestones(*, scope, page=None, everything=False) -> Table:
+    rows = [{"milestone": row["title"], "plans": row["plans"], "signed_off": row["signed_off"],
+             "share": percent(row["signed_off"], row["plans"])}
+            for row in mutual_data.milestone_progress(authority_ids=scope.authority_ids)]
+    chart = _chart("Spin-out milestones achieved", "Bars show the share of plans that have had "
+                   "the milestone signed off, in per cent.",
+                   [charts.Series("signed off", charts.GREEN)],
+                   [charts.Group(row["milestone"], _bars(row, ["share"], "percent"))
+                    for row in rows])
+    return Table(
+        caption="Spin-out milestones achieved across support plans", rows=rows, chart=chart,
+        columns=[Column("Milestone", "milestone"), Column("Plans", "plans", "count"),
+                 Column("Signed off", "signed_off", "count"),
+                 Column("Share signed off", "share", "percent")],
+        notes=["Every support plan follows the same spin-out route; a milestone counts once a "
+               "programme officer signs off its evidence."])
+
+
+def _mutual_awards(*, scope, page=None, everything=False) -> Table:
+    grants = {row["authority_id"]: row for row in mutual_data.grants_to_mutuals(
+        authority_ids=scope.authority_ids, start=scope.start, end=scope.end)}
+    rows = []
+    for row in data.reserved_and_mutual_awards(scope=scope):
+        grant = grants.pop(row["authority_id"], {})
+        rows.append(_mutual_award_row(row["authority"], row, grant))
+    rows += [_mutual_award_row(grant["authority"], {}, grant) for grant in grants.values()]
+    chart = _chart("The mutuals' share of contract and grant value", "Bars show the share "
+                   "won by mutuals, in per cent.",
+                   [charts.Series("of contract value", charts.BLUE),
+                    charts.Series("of grant value", charts.GREEN)],
+                   [charts.Group(row["authority"], _bars(row, ["contract_share", "grant_share"],
+                                                         "percent")) for row in rows])
+    return Table(
+        caption="Reserved contracts, and the mutuals' share of contracts and grants", rows=rows,
+        chart=chart,
+        columns=[Column("Authority", "authority"),
+                 Column("Reserved contracts awarded", "reserved", "count"),
+                 Column("Value of reserved contracts", "reserved_value", "money"),
+                 Column("Contracts to mutuals", "mutual", "count"),
+                 Column("Share of contract value", "contract_share", "percent"),
+                 Column("Grants to mutuals", "mutual_grants", "count"),
+                 Column("Share of grant value", "grant_share", "percent")],
+        notes=["Contracts are counted by the date their award notice was published, grants by "
+               "the date they were awarded. A mutual is an organisation recognised under any "
+               "definition today."])
+
+
+def _mutual_award_row(authority: str, contracts: dict, grants: dict) -> dict:
+    return {"authority": authority, "reserved": contracts.get("reserved", 0),
+            "reserved_value": contracts.get("reserved_value") or Decimal(0),
+            "mutual": contracts.get("mutual", 0),
+            "contract_share": percent(contracts.get("mutual_value"),
+                                      contracts.get("award_value")),
+            "mutual_grants": grants.get("mutual_grants", 0),
+            "grant_share": percent(grants.get("mutual_grant_value"), grants.get("grant_value"))}
+
+
 REPORTS = {report.slug: report for report in (
     Report("pipeline", "Pipeline", "Tenders by status and procedure, with their value.",
            _pipeline),
@@ -200,6 +300,15 @@ REPORTS = {report.slug: report for report in (
            "community sector, and public service mutuals.", _shares),
     Report("time-to-award", "Time to award",
            "How long procurements take, from tender notice to award notice.", _time_to_award),
+    Report("mutuals", "Public service mutuals",
+           "Recognised mutuals by sector and region.", _mutuals),
+    Report("mutual-support", "Support for mutuals",
+           "Applications, support agreed and launches, per programme.", _mutual_support),
+    Report("mutual-milestones", "Spin-out milestones",
+           "How far the supported teams have come on the spin-out route.", _mutual_milestones),
+    Report("mutual-awards", "Reserved contracts and mutuals' share",
+           "Contracts reserved for mutuals, and the share of contracts and grants that "
+           "mutuals won.", _mutual_awards),
 )}
 
 

@@ -23,6 +23,7 @@ from commissioning.demo.build import (
 )
 from commissioning.models import Project, Tender
 from commissioning.services.tenders import tender_cancel
+from mutuals import demo as mutuals_demo
 
 RIVERSIDE, MUTUAL, BRIGHTWAY = text.RIVERSIDE, text.MUTUAL, text.BRIGHTWAY
 ALL_BIDDERS = (RIVERSIDE, MUTUAL, BRIGHTWAY)
@@ -101,6 +102,15 @@ def _contracted(cast: Cast, spec: dict) -> None:
     stages.delivery_reports(cast, contract, text.BIDDERS[award.bid.organisation.name]["user"])
 
 
+def _reserved(cast: Cast, spec: dict) -> None:
+    """Reserved for mutuals (s.33): opening disregards the bid from a charity that is not one."""
+    mutuals_demo.build()  # the mutuals must be recognised before the bids are opened
+    tender = published_tender(cast, spec)
+    for name in (MUTUAL, RIVERSIDE):
+        bid(cast, tender, name)
+    stages.open_bids(cast, stages.close_bidding(tender, days_ago=spec["closed_days_ago"]))
+
+
 def _cancelled(cast: Cast, spec: dict) -> None:
     tender = published_tender(cast, spec)
     tender_cancel(actor=cast.commissioner, tender=tender, reason=spec["reason"])
@@ -109,7 +119,7 @@ def _cancelled(cast: Cast, spec: dict) -> None:
 BUILDERS: dict[str, Callable[[Cast, dict], None]] = {
     "contracted": _contracted, "standstill": _standstill, "awarding": _awarding,
     "evaluation": _evaluation, "opened": _opened, "published": _published,
-    "cancelled": _cancelled,
+    "reserved": _reserved, "cancelled": _cancelled,
 }
 
 

@@ -105,7 +105,9 @@ def _tender_data(spec: dict) -> dict:
     value = spec["value"]
     data = {
         "reference": spec["reference"], "title": spec["title"], "summary": spec["summary"],
-        "description": spec.get("description", ""), "procedure": Tender.Procedure.OPEN,
+        "description": spec.get("description", ""),
+        "procedure": spec.get("procedure", Tender.Procedure.OPEN),
+        "is_reserved_for_mutuals": spec.get("reserved", False),
         "contract_type": Tender.ContractType.SERVICES,
         "is_light_touch": spec.get("light_touch", True), "estimated_value_ex_vat": value,
         "estimated_value_inc_vat": value * VAT, "max_term_months": spec.get("term", 36),

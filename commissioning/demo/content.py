@@ -151,6 +151,19 @@ TENDERS = {
         "light_touch": True, "measures": ["volunteering", "local_jobs", "wellbeing"],
         "weights": (60, 25, 15),
     },
+    "reserved": {
+        "reference": "NSH-2026-023", "title": "Reablement at home after hospital",
+        "summary": "Short-term care at home for up to six weeks after a hospital stay, helping "
+                   "people regain everyday skills and confidence. Reserved for public service "
+                   "mutuals.",
+        "description": "About 900 people a year across Northshire, working with the hospital "
+                       "discharge team. The contract is reserved for public service mutuals "
+                       "under section 33 of the Procurement Act 2023.",
+        "cpv": ["85312000-9", "85311000-2"], "value": Decimal("640000.00"), "term": 36,
+        "light_touch": True, "procedure": "competitive_flexible", "reserved": True,
+        "measures": ["local_jobs", "wellbeing"], "weights": (60, 25, 15),
+        "closed_days_ago": 3,
+    },
     "cancelled": {
         "reference": "NSH-2026-015", "title": "Community transport: dial-a-ride",
         "summary": "Door-to-door accessible minibus transport for people who cannot use "

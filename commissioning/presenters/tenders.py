@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from commissioning.models import Tender
+from commissioning.services import reservation
 from commissioning.workflows import TENDER
 from core.templatetags.govuk import gbp, govuk_date
 
@@ -96,8 +97,8 @@ class TenderPresenter:
         if t.is_light_touch:
             rows.append(("Special regime", "Light-touch contract"))
         if t.is_reserved_for_mutuals:
-            rows.append(("Reserved", "For public service mutuals (Procurement Act 2023, "
-                                     "section 33)"))
+            rows.append(("Reserved", "For public service mutuals "
+                                     f"({reservation.regime_for(t).citation})"))
         if t.max_lots_per_supplier:
             rows.append(("Lots one supplier can win", f"{t.max_lots_per_supplier}. "
                                                       f"{t.lot_limit_rule}"))

@@ -32,6 +32,7 @@ from commissioning.permissions.evaluation import (
     conflicted_organisation_ids,
     latest_declaration,
 )
+from mutuals.selectors import social_value_profile
 from organisations.models import Role
 
 Kind = AwardCriterion.Kind
@@ -364,7 +365,9 @@ def bid_page_context(*, bid: Bid, form, content: dict) -> dict:
         section["answers"] = [(q, answers.get(str(q.pk), ""))
                               for q in section["criterion"].questions.all()]
     return {"bid": bid, "tender": bid.tender, "form": form, "sections": sections,
-            "commitments": commitments_for(bid)}
+            "commitments": commitments_for(bid),
+            "organisation_social_value": social_value_profile(
+                organisation_id=bid.organisation_id)}
 
 
 def commitments_for(bid: Bid):

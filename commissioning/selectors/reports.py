@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import (
     Count,
+    Exists,
     F,
     FloatField,
     Func,
@@ -33,10 +34,10 @@ from django.utils import timezone
 
 from commissioning.models import Award, Bid, Tender
 from core.calendar import start_of_day
+from mutuals.selectors import current_recognitions
 from organisations.models import Organisation
 
 LARGE = Organisation.Size.LARGE
-MUTUAL = Organisation.LegalForm.MUTUAL
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def supplier_groups(prefix: str = "") -> dict[str, Q]:
     return {
         "sme": ~Q(**{f"{organisation}__size": LARGE}),
         "vcse": Q(**{f"{organisation}__is_vcse": True}),
-        "mutual": Q(**{f"{organisation}__legal_form": MUTUAL}),
+        # Recognised as a public service mutual (any definition) today, not a declared form.
+        "mutual": Q(Exists(current_recognitions().filter(organisation=OuterRef(organisation)))),
     }
 
 
@@ -255,3 +257,18 @@ def _medians_in_python(values: list[tuple[int, str, float]]) -> tuple[list[dict]
     rows = [{"authority_id": pk, "authority": name, **_summary(days)}
             for (pk, name), days in by_authority.items()]
     return rows, _summary([days for _pk, _name, days in values])
+
+
+def reserved_and_mutual_awards(*, scope: ReportScope) -> list[dict]:
+    """Per authority: published awards, those reserved for mutuals, and those to organisations
+    recognised as mutuals today (count and value each)."""
+    awards = scope.dated(scope.authorities(_published_awards(), "tender__authority"),
+                         "notice_published_at")
+    reserved = Q(tender__is_reserved_for_mutuals=True)
+    mutual = supplier_groups("bid__")["mutual"]
+    return list(awards.order_by().values(authority_id=F("tender__authority_id"),
+                                         authority=F("tender__authority__name")).annotate(
+        awards=Count("pk"), award_value=Sum("value"),
+        reserved=Count("pk", filter=reserved), reserved_value=Sum("value", filter=reserved),
+        mutual=Count("pk", filter=mutual), mutual_value=Sum("value", filter=mutual))
+        .order_by("authority", "authority_id"))

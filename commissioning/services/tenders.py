@@ -27,6 +27,7 @@ from commissioning.models import (
 from commissioning.selectors.pipeline import responding_organisation_ids
 from commissioning.selectors.tenders import supplier_recipients, tender_supplier_recipients
 from commissioning.services.publication import release_publish
+from commissioning.services.reservation import services_problems, terms_problems
 from commissioning.timeline import TimelineCheck, Timetable, timeline_check
 from commissioning.workflows import TENDER
 from core.audit import audit_record
@@ -44,7 +45,6 @@ TENDER_FIELDS = (
     "suitable_for_sme", "suitable_for_vcse",
 )
 TIMELINE_FIELDS = ("questions_deadline", "deadline", "short_period_reason")
-MUTUAL_MAX_TERM_MONTHS = 60
 LATE_CHANGE_WINDOW = timedelta(days=6)
 HUNDRED = Decimal("100")
 
@@ -79,13 +79,7 @@ def tender_rule_problems(tender: Tender) -> dict[str, list[str]]:
 
 
 def _mutual_reservation_problems(tender: Tender) -> list[str]:
-    problems = []
-    if tender.procedure != Tender.Procedure.COMPETITIVE_FLEXIBLE:
-        problems.append("A contract can be reserved for public service mutuals only under the "
-                        "competitive flexible procedure (Procurement Act 2023, section 33).")
-    if tender.max_term_months is None or tender.max_term_months > MUTUAL_MAX_TERM_MONTHS:
-        problems.append("A contract reserved for public service mutuals must have a maximum "
-                        "term of 5 years (60 months) or less: enter the maximum term.")
+    problems = terms_problems(tender)
     if not tender.is_light_touch:
         problems.append("Only light-touch services can be reserved for public service mutuals: "
                         "mark the contract as light touch or remove the reservation.")
@@ -127,6 +121,8 @@ def publication_review(tender: Tender, *, at: datetime | None = None) -> Publica
             f"The value including VAT is at or above the threshold of £{review.threshold:,.0f}: "
             "choose the open or competitive flexible procedure.")
     review.problems.extend(_content_problems(tender))
+    if tender.is_reserved_for_mutuals:
+        review.problems.extend(_reservable_services_problems(tender))
     review.problems.extend(criteria_problems(tender))
     social_value_problems, social_value_warnings = _social_value_review(tender)
     review.problems.extend(social_value_problems)
@@ -135,6 +131,10 @@ def publication_review(tender: Tender, *, at: datetime | None = None) -> Publica
         review.problems.extend(messages)
     review.warnings = [*review.timeline.warnings, *social_value_warnings]
     return review
+
+
+def _reservable_services_problems(tender: Tender) -> list[str]:
+    return services_problems(tender) if tender.cpv_codes.exists() else []
 
 
 def _social_value_review(tender: Tender) -> tuple[list[str], list[str]]:

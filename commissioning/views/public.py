@@ -12,6 +12,7 @@ from commissioning.filters import PublicTenderFilter
 from commissioning.listing import SCOPE as LIST_SCOPE
 from commissioning.presenters.tenders import TenderPresenter, document_link, tender_list_rows
 from commissioning.selectors import tenders as selectors
+from commissioning.services.reservation import supplier_status
 from commissioning.services.tenders import supplier_interest_register
 from commissioning.views.common import paginate
 from core import pagecache
@@ -55,6 +56,7 @@ def tender_detail(request, pk: int):
         "documents": [document_link(tender, d) for d in documents],
         "clarifications": selectors.answered_clarifications(tender=tender),
         "interested": selectors.has_registered_interest(user=request.user, tender=tender),
+        "reservation": supplier_status(tender=tender, organisation=current_organisation(request)),
     })
 
 

@@ -36,7 +36,12 @@ def test_seed_demo_covers_every_state_and_is_idempotent(media_root):
     assert Bid.objects.filter(status=Bid.Status.DRAFT).exists()
 
     public = Tender.objects.exclude(published_at__isnull=True)
-    assert public.count() == len(Tender.Status.values) - 1
+    assert public.count() == len(Tender.Status.values)  # every state but draft, plus reserved
+    reserved = Tender.objects.get(is_reserved_for_mutuals=True)
+    disregarded = reserved.bids.exclude(disregarded_reason="")
+    assert [b.organisation.name for b in disregarded] == ["Riverside Community Trust"]
+    assert reserved.bids.filter(disregarded_reason="").get().organisation.name == (
+        "Northshire Care Mutual")
     for tender in public:
         assert Release.objects.filter(tender=tender).exists(), tender.reference
     assert set(DeliveryReport.objects.values_list("status", flat=True)) == {

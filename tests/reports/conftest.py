@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from commissioning.models import Award, Bid, Tender
+from organisations.models import Role
 from tests import factories
 from tests.commissioning import factories as cf
+from tests.mutuals import support as mutual_support
 
 UTC = datetime.UTC
 
@@ -44,6 +46,8 @@ def dataset(authority, other_authority):
                                           legal_form="large", charity_number="")
     mutual = factories.OrganisationFactory(name="Care Mutual", size="medium", is_vcse=False,
                                            legal_form="mutual", charity_number="")
+    mutual_support.profile(mutual)
+    mutual_support.recognise(mutual, key="s33")  # recognised, not only declared
     t1 = tender(authority, created=noon(2, 1), value="120000.00", reference="A-1",
                 status="contracted", published_at=noon(5, 1), deadline=noon(5, 2))
     t2 = tender(authority, created=noon(8, 1), value="320000.00", reference="A-2",
@@ -66,6 +70,9 @@ def dataset(authority, other_authority):
     winner_5 = bid(t5, large)
     award(winner_5, value="600000.00", notice=noon(31, 1))  # 30 days
     award(winner_5, value="1.00", notice=noon(2, 2), status=Award.Status.CANCELLED)
+    officer = factories.with_totp(factories.member(authority, Role.PROGRAMME_OFFICER))
+    mutual_support.approved_plan(mutual_support.scheme(authority), factories.UserFactory(),
+                                 officer)
     return {"t1": t1, "t2": t2, "t4": t4, "t5": t5}
 
 

@@ -90,3 +90,19 @@ def test_empty_scopes_report_nothing(db):
     assert pipeline_by_status(scope=scope) == [] and supplier_shares(scope=scope) == []
     assert time_to_award(scope=scope)["overall"] == {"awards": 0, "mean_days": None,
                                                      "median_days": None}
+
+
+def test_mutuals_reports_count_recognised_mutuals_support_and_shares(dataset, authority):
+    from commissioning.selectors.reports import reserved_and_mutual_awards
+    from mutuals.selectors import reports as reporting
+
+    assert reporting.register_counts() == [
+        {"sector": "adult_social_care", "region": "yorkshire", "count": 1,
+         "sector_label": "Adult social care", "region_label": "Yorkshire and the Humber"}]
+    (row,) = reserved_and_mutual_awards(scope=ReportScope(authority_ids=[authority.pk]))
+    assert row["mutual"] == 1 and row["reserved"] == 0
+    [funnel] = reporting.support_funnel(authority_ids=[authority.pk])
+    assert (funnel["started"], funnel["applied"], funnel["supported"], funnel["launched"]) == (
+        1, 1, 1, 0)
+    milestones = reporting.milestone_progress(authority_ids=[authority.pk])
+    assert len(milestones) == 8 and {m["signed_off"] for m in milestones} == {0}
