@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key-0c4d2e9f8a7b6c5d4e3f2a1b0c9d8e7f")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("BID_MASTER_KEYS", "YmVuY2htYXJrLW9ubHktbWFzdGVyLWtleS0wMTIzNDU=")
+os.environ.setdefault("CITIZENS_DATA_KEYS", "YmVuY2htYXJrLW9ubHktY2l0aXplbnMta2V5LTAxMjM=")
 
 from config.settings.production import *  # noqa: E402,F403
 

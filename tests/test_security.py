@@ -17,6 +17,7 @@ def test_production_settings_pass_the_deployment_checklist():
         "DJANGO_SECRET_KEY": "x7#kq2!vL9@pR4$wN8^zT1&mB6*cF3(hJ5)dS0_gY2+eU7=aQ9~oI4",
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
         "BID_MASTER_KEYS": "cHJvZHVjdGlvbi1jaGVjay1tYXN0ZXIta2V5LTAxMjM=",
+        "CITIZENS_DATA_KEYS": "cHJvZHVjdGlvbi1jaGVjay1jaXRpemVucy1rZXktMDE=",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

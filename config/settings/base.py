@@ -314,3 +314,11 @@ def require(name: str, value: object) -> None:
 BID_MASTER_KEYS = env_list("BID_MASTER_KEYS")
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-zz9zz9")  # register a real prefix with OCP
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", PORTAL_NAME)
+
+# Citizen panels: pool answers and bank details are encrypted with these keys (Fernet, several
+# comma-separated for rotation: the first encrypts). They live outside the database.
+CITIZENS_DATA_KEYS = env_list("CITIZENS_DATA_KEYS")
+# Leximin needs a Gurobi licence on the worker; without one panels are drawn with maximin on
+# HiGHS (open source). Set to 1 only where gurobipy and its licence are installed.
+CITIZENS_LEXIMIN_ENABLED = env("CITIZENS_LEXIMIN_ENABLED", "") == "1"
+CITIZENS_SELECTION_MAX_SECONDS = int(env("CITIZENS_SELECTION_MAX_SECONDS", "300"))

@@ -21,3 +21,4 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic needed
 
 # A fixed key so sealed test/demo bids can be opened; never used in production.
 BID_MASTER_KEYS = ["ZGV2LW9ubHktbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWI="]
+CITIZENS_DATA_KEYS = ["ZGV2LW9ubHktY2l0aXplbnMta2V5LTAxMjM0NTY3ODk="]
