@@ -90,16 +90,17 @@ class PanelMembership(TimeStampedModel):
     )
     role = models.CharField(max_length=20, choices=PanelRole.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    email = models.EmailField(blank=True, help_text="Where the invitation went.")
     pool_entry = models.OneToOneField(
         "citizens.PoolEntry", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="membership",
     )
     is_replacement = models.BooleanField(default=False)
-    invitation_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    invitation_token = models.CharField(max_length=64, blank=True, db_index=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     guardian_email = models.EmailField(blank=True)
-    guardian_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    guardian_token = models.CharField(max_length=64, blank=True, db_index=True)
     guardian_consent_at = models.DateTimeField(null=True, blank=True)
     guardian_name = models.CharField(max_length=150, blank=True)
 
