@@ -16,6 +16,7 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("social-value/", include("socialvalue.urls")),
     path("reports/", include("reports.urls")),
+    path("panels/", include("citizens.urls")),
     path("", include("commissioning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -160,3 +160,21 @@ def moderation_queue(*, panel: Panel) -> QuerySet[Post]:
 def voting_members(*, panel: Panel) -> QuerySet[PanelMembership]:
     return panel.memberships.filter(role__in=VOTING_ROLES,
                                     status=PanelMembership.Status.ACTIVE).select_related("user")
+
+
+def pending_post(*, panel: Panel, pk: int) -> Post | None:
+    return moderation_queue(panel=panel).filter(pk=pk).first()
+
+
+def material_get(*, panel: Panel, pk: int) -> Material:
+    material = Material.objects.filter(panel=panel, pk=pk, document__isnull=False).select_related(
+        "document").first()
+    if material is None:
+        raise Http404("No such material.")
+    return material
+
+
+def account_by_email(*, email: str):
+    from accounts.models import User
+
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -11,7 +11,7 @@ from citizens import rules as panel_rules
 from citizens.models import Material, Panel, PanelMembership, PanelRole, Post, Thread
 from citizens.workflows import PANEL
 from core.audit import audit_record
-from core.models import Document
+from core.documents import document_store
 from core.notifications import notify
 from core.workflows import transition
 from organisations.models import Organisation
@@ -141,11 +141,13 @@ def membership_withdraw(*, actor, membership: PanelMembership, reason: str) -> P
 
 @transaction.atomic
 def material_add(*, actor, panel: Panel, title: str, summary: str, easy_read_summary: str = "",
-                 document: Document | None = None, session=None) -> Material:
+                 upload=None, session=None) -> Material:
+    """Add reading for the panel; an uploaded file is checked and stored as a Document."""
     _require(actor, "citizens.facilitate", panel, "Only facilitators and officers add materials.")
     if panel.is_young and not easy_read_summary.strip():
         raise ValidationError({"easy_read_summary": "Young commissioners' panels need an "
                                                     "easy-read summary of every material."})
+    document = document_store(uploaded_file=upload, actor=actor) if upload else None
     material = Material.objects.create(panel=panel, title=title, summary=summary,
                                        easy_read_summary=easy_read_summary, document=document,
                                        session=session, added_by=actor)
