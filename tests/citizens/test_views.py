@@ -76,7 +76,8 @@ def test_vote_page_shows_the_receipt_once_and_blocks_a_second_vote(client, panel
                                                                    members, member):
     move_to(panel, officer, "start_learning", "start_voting")
     decision = decision_services.decision_open(actor=officer, decision=make(
-        panel, officer, method="consent", options=[{"label": "Adopt", "easy_read_summary": "Yes?"}]))
+        panel, officer, method="consent",
+        options=[{"label": "Adopt", "easy_read_summary": "Yes?"}]))
     client.force_login(member)
     url = reverse("citizens:vote", args=[decision.pk])
     response = client.post(url, {"choice": "agree"}, follow=True)
@@ -133,8 +134,7 @@ def test_claims_matrix_and_payment_csv(client, panel, officer, facilitator, memb
                                           args=[panel.pk, run.pk])) == 403
 
 
-def test_list_pages_query_count_is_constant(client, django_assert_max_num_queries, commissioner,
-                                            authority):
+def test_list_pages_query_count_is_constant(client, commissioner, authority):
     from citizens.services.panels import panel_create
     from tests.citizens.conftest import panel_data
 
