@@ -8,8 +8,11 @@ for aggregate statistics only), the algorithm that actually ran and the library'
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -135,9 +138,12 @@ def select(*, seats: int, pool: list[dict], quotas: list[dict], seed: int, algor
         remaining = [r for r in rows if r[ID] not in set(already_selected)]
         people, _ = read_in_people(head, remaining, features, settings)
         chosen, _ = read_in_people(head, chosen_rows, features, settings)
-    success, panels, report = run_stratification(
-        features, people, seats, settings, already_selected=chosen,
-        max_seconds=max_seconds, progress_reporter=_Progress(progress))
+    # The library prints and logs every solver iteration; the report and the progress
+    # callback carry what matters, so keep worker logs readable.
+    with contextlib.redirect_stdout(io.StringIO()), _quiet_library_logs():
+        success, panels, report = run_stratification(
+            features, people, seats, settings, already_selected=chosen,
+            max_seconds=max_seconds, progress_reporter=_Progress(progress))
     serialized = report.serialize()
     error = "" if success else str(report.last_error() or "The selection could not be made.")
     return Outcome(
@@ -145,6 +151,20 @@ def select(*, seats: int, pool: list[dict], quotas: list[dict], seed: int, algor
         probabilities=_probabilities(report), algorithm_used=_algorithm_used(report, algorithm),
         report=json.loads(json.dumps(serialized, default=str)), error=error,
         seconds=round(time.monotonic() - started, 2))
+
+
+@contextlib.contextmanager
+def _quiet_library_logs():
+    loggers = [logging.getLogger(name) for name in ("sortition_algorithms",
+                                                    "sortition_algorithms_user")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _algorithm_used(report, requested: str) -> str:
