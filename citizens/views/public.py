@@ -62,7 +62,8 @@ def register_done(request, pk: int):
     done = request.session.get("citizens_registered") or {}
     if done.get("panel") != panel.pk:
         return redirect("citizens:panel_public", pk=panel.pk)
-    return render(request, "citizens/public/register_done.html", {"panel": panel, **done})
+    return render(request, "citizens/public/register_done.html", {
+        "panel": panel, "reference": done["reference"], "household": done["household"]})
 
 
 @require_GET
