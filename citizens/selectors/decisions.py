@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from citizens.models import Ballot, Decision, NamedVote, Panel, VoterRollEntry
+from citizens.rules import can
 from citizens.tally.run import declare
 
 
@@ -26,12 +27,12 @@ def decision_get(*, pk: int) -> Decision:
 def decision_get_for_user(*, user, pk: int, perm: str = "citizens.view_panel_space") -> Decision:
     decision = decision_get(pk=pk)
     target = decision if perm in ("citizens.vote", "citizens.view_results") else decision.panel
-    if not user.has_perm("citizens.view_panel_space", decision.panel) and not (
-            perm == "citizens.view_results" and user.has_perm(perm, decision)):
+    if not can(user, "citizens.view_panel_space", decision.panel) and not (
+            perm == "citizens.view_results" and can(user, perm, decision)):
         raise Http404("No such decision.")
-    if not user.has_perm(perm, target):
+    if not can(user, perm, target):
         raise PermissionDenied("You cannot do that with this decision now.")
-    if decision.status == Decision.Status.DRAFT and not user.has_perm(
+    if decision.status == Decision.Status.DRAFT and not can(user,
             "citizens.manage_decision", decision.panel):
         raise Http404("No such decision.")
     return decision
@@ -39,7 +40,7 @@ def decision_get_for_user(*, user, pk: int, perm: str = "citizens.view_panel_spa
 
 def decisions_of(*, panel: Panel, user) -> QuerySet[Decision]:
     decisions = panel.decisions.order_by("-created_at", "-id")
-    if not user.has_perm("citizens.manage_decision", panel):
+    if not can(user, "citizens.manage_decision", panel):
         decisions = decisions.exclude(status=Decision.Status.DRAFT)
     return decisions
 
@@ -83,7 +84,7 @@ def on_roll(*, decision: Decision, user) -> bool:
 
 def result_for_user(*, decision: Decision, user) -> dict | None:
     """The declared result after close; a live count only where configured and allowed."""
-    if not user.has_perm("citizens.view_results", decision):
+    if not can(user, "citizens.view_results", decision):
         return None
     if decision.is_closed:
         return decision.result

@@ -23,7 +23,7 @@ from citizens.models import (
     VoterRollEntry,
 )
 from citizens.models.panels import VOTING_ROLES
-from citizens.rules import STAFF_ROLES
+from citizens.rules import STAFF_ROLES, can
 from organisations.selectors import organisation_ids_with_role
 
 
@@ -42,8 +42,8 @@ def panel_get_public(*, pk: int) -> Panel:
 def panel_get_for_user(*, user, pk: int, perm: str = "citizens.view_panel_space") -> Panel:
     """The panel if the user may see its closed space (or do ``perm``): else 404 / 403."""
     panel = panel_get_public(pk=pk)
-    if not user.has_perm(perm, panel):
-        if not user.has_perm("citizens.view_panel_space", panel):
+    if not can(user, perm, panel):
+        if not can(user, "citizens.view_panel_space", panel):
             raise Http404("No such panel.")
         raise PermissionDenied("You cannot do that on this panel.")
     return panel
@@ -105,10 +105,10 @@ def my_tasks(*, user) -> list[Task]:
 
 def space_summary(*, panel: Panel, user) -> dict:
     """What the panel space home shows: materials, threads, sessions and open decisions."""
-    is_moderator = user.has_perm("citizens.moderate", panel)
+    is_moderator = can(user, "citizens.moderate", panel)
     visible_posts = Count("posts", filter=Q(posts__status=Post.Status.PUBLISHED))
     decisions = Decision.objects.filter(panel=panel).order_by("-created_at")
-    if not user.has_perm("citizens.manage_decision", panel):
+    if not can(user, "citizens.manage_decision", panel):
         decisions = decisions.exclude(status=Decision.Status.DRAFT)
     return {
         "materials": Material.objects.filter(panel=panel).select_related("document")[:10],
@@ -146,7 +146,7 @@ def thread_get_for_user(*, user, panel: Panel, pk: int) -> Thread:
 def thread_posts(*, thread: Thread, user) -> QuerySet[Post]:
     """Published posts, plus the reader's own held posts; moderators see everything."""
     posts = thread.posts.select_related("author", "author_membership")
-    if user.has_perm("citizens.moderate", thread.panel):
+    if can(user, "citizens.moderate", thread.panel):
         return posts
     return posts.filter(Q(status=Post.Status.PUBLISHED) | Q(author=user,
                                                             status=Post.Status.PENDING))

@@ -32,6 +32,7 @@ from citizens.models import (
     VoterRollEntry,
 )
 from citizens.models.decisions import Method
+from citizens.rules import can
 from citizens.tally.run import check_ballot, declare
 from core.audit import audit_record
 from core.notifications import notify
@@ -79,7 +80,7 @@ def decision_create(*, actor, panel, data: dict[str, Any], options: list[dict[st
                     criteria: list[dict[str, Any]] | None = None) -> Decision:
     """Create a draft decision with its options (label, easy_read_summary, reference, cost)
     and, for score decisions, criteria (label, weight, guidance)."""
-    if not actor.has_perm("citizens.manage_decision", panel):
+    if not can(actor, "citizens.manage_decision", panel):
         raise PermissionDenied("You cannot create decisions for this panel.")
     criteria = criteria or []
     _validate(panel, data, options, criteria)
@@ -136,7 +137,7 @@ def _eligible_memberships(decision: Decision):
 def decision_open(*, actor, decision: Decision) -> Decision:
     """Freeze the configuration, draw up the voter roll and open voting."""
     panel = decision.panel
-    if not actor.has_perm("citizens.manage_decision", panel):
+    if not can(actor, "citizens.manage_decision", panel):
         raise PermissionDenied("Only facilitators and officers open votes.")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != Decision.Status.DRAFT:
@@ -187,7 +188,7 @@ def _check_content(decision: Decision, content: dict) -> None:
 def ballot_cast(*, actor, decision: Decision, content: dict) -> str:
     """Cast the actor's ballot; returns the receipt token (shown once, stored nowhere with
     the person)."""
-    if not actor.has_perm("citizens.vote", decision):
+    if not can(actor, "citizens.vote", decision):
         raise PermissionDenied("You cannot vote on this decision now.")
     if decision.closes_at and timezone.now() >= decision.closes_at:
         raise ValidationError("Voting on this decision has closed.")
@@ -213,7 +214,7 @@ def ballot_cast(*, actor, decision: Decision, content: dict) -> str:
 @transaction.atomic
 def paper_voters_mark(*, actor, decision: Decision, user_ids: list[int]) -> int:
     """Mark on the roll the people who handed in a paper ballot (before it is keyed)."""
-    if not actor.has_perm("citizens.enter_paper_ballots", decision.panel):
+    if not can(actor, "citizens.enter_paper_ballots", decision.panel):
         raise PermissionDenied("Only commissioning officers handle paper ballots.")
     if not decision.is_open:
         raise ValidationError("Paper ballots are taken while voting is open.")
@@ -233,7 +234,7 @@ def paper_voters_mark(*, actor, decision: Decision, user_ids: list[int]) -> int:
 def paper_entry_add(*, actor, decision: Decision, paper_number: int,
                     content: dict) -> PaperBallotEntry:
     """One officer keys one numbered paper ballot; a second officer keys it again."""
-    if not actor.has_perm("citizens.enter_paper_ballots", decision.panel):
+    if not can(actor, "citizens.enter_paper_ballots", decision.panel):
         raise PermissionDenied("Only commissioning officers enter paper ballots.")
     if not decision.is_open:
         raise ValidationError("Paper ballots are entered while voting is open.")
@@ -271,7 +272,7 @@ def paper_discrepancies(decision: Decision) -> list[str]:
 @transaction.atomic
 def paper_reconcile(*, actor, decision: Decision) -> int:
     """Count the papers both officers keyed alike; refuse while any disagree."""
-    if not actor.has_perm("citizens.enter_paper_ballots", decision.panel):
+    if not can(actor, "citizens.enter_paper_ballots", decision.panel):
         raise PermissionDenied("Only commissioning officers reconcile paper ballots.")
     problems = paper_discrepancies(decision)
     if problems:
@@ -300,7 +301,7 @@ def _ballot_contents(decision: Decision) -> list[dict]:
 @transaction.atomic
 def decision_close(*, actor, decision: Decision) -> Decision:
     """Close voting and declare the result (quorum and thresholds are applied now)."""
-    if actor is not None and not actor.has_perm("citizens.manage_decision", decision.panel):
+    if actor is not None and not can(actor, "citizens.manage_decision", decision.panel):
         raise PermissionDenied("Only facilitators and officers close votes.")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != Decision.Status.OPEN:
@@ -347,7 +348,7 @@ def close_due_decisions(*, now=None) -> int:
 @transaction.atomic
 def response_publish(*, actor, decision: Decision, stance: str, text: str) -> OfficialResponse:
     """The authority's official response to the panel's recommendation."""
-    if not actor.has_perm("citizens.respond", decision.panel):
+    if not can(actor, "citizens.respond", decision.panel):
         raise PermissionDenied("Only the authority responds to the panel.")
     if not decision.is_closed:
         raise ValidationError("Respond once the panel's decision is declared.")
@@ -370,7 +371,7 @@ def response_publish(*, actor, decision: Decision, stance: str, text: str) -> Of
 @transaction.atomic
 def implementation_update_add(*, actor, response: OfficialResponse, status: str,
                               note: str) -> ImplementationUpdate:
-    if not actor.has_perm("citizens.respond", response.decision.panel):
+    if not can(actor, "citizens.respond", response.decision.panel):
         raise PermissionDenied("Only the authority reports on implementation.")
     if not note.strip():
         raise ValidationError({"note": "Say what has happened."})

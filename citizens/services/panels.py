@@ -9,6 +9,7 @@ from django.db import transaction
 
 from citizens import rules as panel_rules
 from citizens.models import Material, Panel, PanelMembership, PanelRole, Post, Thread
+from citizens.rules import can
 from citizens.workflows import PANEL
 from core.audit import audit_record
 from core.documents import document_store
@@ -23,7 +24,7 @@ PANEL_FIELDS = ("title", "purpose", "remit", "feeds_decision", "size", "term_sta
 
 
 def _require(actor, perm: str, obj, message: str) -> None:
-    if not actor.has_perm(perm, obj):
+    if not can(actor, perm, obj):
         raise PermissionDenied(message)
 
 
@@ -181,7 +182,7 @@ def post_add(*, actor, thread: Thread, body: str) -> Post:
     if not body.strip():
         raise ValidationError({"body": "Write your message."})
     membership = _membership_of(actor, panel)
-    held = panel.is_young and not actor.has_perm("citizens.moderate", panel)
+    held = panel.is_young and not can(actor, "citizens.moderate", panel)
     post = Post.objects.create(thread=thread, author=actor, author_membership=membership,
                                body=body.strip(),
                                status=Post.Status.PENDING if held else Post.Status.PUBLISHED)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import CitizenProfile
 from citizens import crypto
 from citizens.models import Panel, PoolEntry, Quota, SensitiveAnswers
+from citizens.rules import can
 from core.audit import audit_record
 from core.outbox import enqueue
 from core.postcodes import normalise_postcode, validate_postcode
@@ -51,7 +52,7 @@ def features_of(panel: Panel, quotas=None) -> list[Feature]:
 @transaction.atomic
 def quotas_replace(*, actor, panel: Panel, rows: list[dict[str, Any]]) -> list[Quota]:
     """Set every quota row of the panel at once (only before the pool is frozen)."""
-    if not actor.has_perm("citizens.manage_panel", panel):
+    if not can(actor, "citizens.manage_panel", panel):
         raise PermissionDenied("You cannot change this panel's quotas.")
     if panel.selection_runs.exists():
         raise ValidationError("The pool has been frozen: quotas can no longer change. Start a "
@@ -167,7 +168,7 @@ def _yes(value: str) -> bool:
 def pool_import(*, actor, panel: Panel, csv_bytes: bytes) -> int:
     """Import a mailout's replies. Every bad row is reported; nothing is imported unless all
     rows are good."""
-    if not actor.has_perm("citizens.manage_panel", panel):
+    if not can(actor, "citizens.manage_panel", panel):
         raise PermissionDenied("You cannot import into this panel's pool.")
     if panel.phase != "recruitment" or panel.selection_runs.exists():
         raise ValidationError("The pool is frozen: no more people can be added.")

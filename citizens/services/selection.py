@@ -25,6 +25,7 @@ from citizens.models import (
     SensitiveAnswers,
 )
 from citizens.models.panels import VOTING_ROLES
+from citizens.rules import can
 from citizens.services.recruitment import features_of
 from core.audit import audit_record
 from core.notifications import notify
@@ -107,7 +108,7 @@ def feasibility(*, panel: Panel) -> list[str]:
 @transaction.atomic
 def selection_freeze(*, actor, panel: Panel) -> SelectionRun:
     """Freeze the pool and the quotas, and fix the commitment hash that is published."""
-    if not actor.has_perm("citizens.run_selection", panel):
+    if not can(actor, "citizens.run_selection", panel):
         raise PermissionDenied("You cannot run this panel's selection.")
     Panel.objects.select_for_update().filter(pk=panel.pk).first()
     if panel.selection_runs.filter(status__in=BUSY).exists():
@@ -143,7 +144,7 @@ def selection_freeze(*, actor, panel: Panel) -> SelectionRun:
 @transaction.atomic
 def selection_seed(*, actor, run: SelectionRun, seed: int, seed_source: str) -> SelectionRun:
     """Record the public draw (after the freeze) and queue the selection."""
-    if not actor.has_perm("citizens.run_selection", run.panel):
+    if not can(actor, "citizens.run_selection", run.panel):
         raise PermissionDenied("You cannot run this panel's selection.")
     run = SelectionRun.objects.select_for_update().get(pk=run.pk)
     if run.status != SelectionRun.Status.FROZEN:

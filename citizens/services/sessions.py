@@ -21,6 +21,7 @@ from citizens.models import (
     PaymentRun,
 )
 from citizens.models.panels import VOTING_ROLES
+from citizens.rules import can
 from core.audit import audit_record
 from core.money import to_money
 from core.notifications import notify
@@ -30,7 +31,7 @@ SESSION_FIELDS = ("title", "starts_at", "ends_at", "mode", "location", "online_l
 
 @transaction.atomic
 def session_create(*, actor, panel: Panel, data: dict[str, Any]) -> PanelSession:
-    if not actor.has_perm("citizens.facilitate", panel):
+    if not can(actor, "citizens.facilitate", panel):
         raise PermissionDenied("Only facilitators and officers arrange sessions.")
     if data["ends_at"] <= data["starts_at"]:
         raise ValidationError({"ends_at": "The session must end after it starts."})
@@ -56,7 +57,7 @@ def session_create(*, actor, panel: Panel, data: dict[str, Any]) -> PanelSession
 def attendance_record(*, actor, session: PanelSession, statuses: dict[int, str]) -> int:
     """Record who attended (membership id → status) for every member of the panel."""
     panel = session.panel
-    if not actor.has_perm("citizens.record_attendance", panel):
+    if not can(actor, "citizens.record_attendance", panel):
         raise PermissionDenied("Only facilitators and officers record attendance.")
     members = {m.pk: m for m in panel.memberships.filter(role__in=VOTING_ROLES,
                                                          status=PanelMembership.Status.ACTIVE)}
@@ -131,7 +132,7 @@ def claim_submit(*, actor, session: PanelSession, kind: str, amount: Decimal, de
 @transaction.atomic
 def claim_decide(*, actor, claim: ExpenseClaim, approve: bool, reason: str = "") -> ExpenseClaim:
     panel = claim.session.panel
-    if not actor.has_perm("citizens.approve_claims", panel):
+    if not can(actor, "citizens.approve_claims", panel):
         raise PermissionDenied("Only the panel's commissioning officer approves claims.")
     if claim.status != ExpenseClaim.Status.SUBMITTED:
         raise ValidationError("This claim has already been decided.")
@@ -159,7 +160,7 @@ def claim_decide(*, actor, claim: ExpenseClaim, approve: bool, reason: str = "")
 @transaction.atomic
 def payment_run_create(*, actor, panel: Panel) -> PaymentRun:
     """Batch every approved, unpaid claim of the panel into one payment run."""
-    if not actor.has_perm("citizens.approve_claims", panel):
+    if not can(actor, "citizens.approve_claims", panel):
         raise PermissionDenied("Only the panel's commissioning officer makes payment runs.")
     claims = list(ExpenseClaim.objects.select_for_update().filter(
         session__panel=panel, status=ExpenseClaim.Status.APPROVED, payment_run__isnull=True))
@@ -178,7 +179,7 @@ def payment_run_create(*, actor, panel: Panel) -> PaymentRun:
 
 def payment_run_csv(*, actor, run: PaymentRun) -> str:
     """The bank file of a payment run (decrypts bank details; the download is audited)."""
-    if not actor.has_perm("citizens.approve_claims", run.panel):
+    if not can(actor, "citizens.approve_claims", run.panel):
         raise PermissionDenied("Only the panel's commissioning officer downloads payment runs.")
     out = io.StringIO()
     writer = csv.writer(out)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from citizens import presenters
 from citizens.ballot_forms import BallotForm
 from citizens.forms import ImplementationForm, PaperNumberForm, PaperVotersForm, ResponseForm
+from citizens.rules import can
 from citizens.selectors import decisions as selectors
 from citizens.services import decisions as services
 from citizens.views.common import run_or_message
@@ -23,7 +24,7 @@ def vote(request, pk: int):
     decision = selectors.decision_get_for_user(user=request.user, pk=pk)
     receipt = request.session.pop(f"citizens_receipt_{decision.pk}", None)
     voted = selectors.has_voted(decision=decision, user=request.user)
-    can_vote = request.user.has_perm("citizens.vote", decision) and not voted
+    can_vote = can(request.user, "citizens.vote", decision) and not voted
     form = BallotForm(request.POST or None, config=decision.config) if can_vote else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +49,7 @@ def console(request, pk: int):
         "turnout": selectors.turnout(decision=decision) if decision.config else None,
         "waiting": selectors.not_yet_voted(decision=decision),
         "options": decision.options.all(), "criteria": decision.criteria.all(),
-        "can_paper": request.user.has_perm(PAPER, decision.panel),
+        "can_paper": can(request.user, PAPER, decision.panel),
         "paper_problems": services.paper_discrepancies(decision)})
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from citizens import presenters
 from citizens.filters import PanelFilter
 from citizens.forms import GuardianForm, InvitationForm, RegistrationForm
+from citizens.rules import can
 from citizens.selectors import decisions as decision_selectors
 from citizens.selectors import panels as selectors
 from citizens.selectors import selection as selection_selectors
@@ -35,7 +36,7 @@ def panel_public(request, pk: int):
         "timeline": presenters.phase_timeline(panel),
         "run": selection_selectors.latest_public_run(panel=panel),
         "decisions": decision_selectors.closed_decisions(panel=panel),
-        "in_space": request.user.has_perm("citizens.view_panel_space", panel)})
+        "in_space": can(request.user, "citizens.view_panel_space", panel)})
 
 
 def register(request, pk: int):
@@ -116,7 +117,7 @@ def results(request, pk: int):
         "configuration": presenters.configuration_rows(decision),
         "named": decision_selectors.named_votes(decision=decision), "response": response,
         "updates": response.updates.all() if response else [],
-        "can_respond": request.user.has_perm("citizens.respond", decision.panel)})
+        "can_respond": can(request.user, "citizens.respond", decision.panel)})
 
 
 @require_GET

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from citizens.forms import AttendanceForm, ClaimDecisionForm, ClaimForm, SessionForm
+from citizens.rules import can
 from citizens.selectors import panels as panel_selectors
 from citizens.selectors import sessions as selectors
 from citizens.services import sessions as services
@@ -36,7 +37,7 @@ def session_new(request, pk: int):
 def session(request, pk: int, session_pk: int):
     panel = panel_selectors.panel_get_for_user(user=request.user, pk=pk)
     meeting = selectors.session_get(panel=panel, pk=session_pk)
-    can_record = request.user.has_perm("citizens.record_attendance", panel)
+    can_record = can(request.user, "citizens.record_attendance", panel)
     form = AttendanceForm(request.POST or None, members=panel_selectors.voting_members(
         panel=panel), existing=selectors.attendance_of(session=meeting)) if can_record else None
     if form is not None and request.method == "POST" and form.is_valid():
@@ -72,7 +73,7 @@ def claim_new(request, pk: int, session_pk: int):
 @require_GET
 def claims(request, pk: int):
     panel = panel_selectors.panel_get_for_user(user=request.user, pk=pk)
-    approver = request.user.has_perm("citizens.approve_claims", panel)
+    approver = can(request.user, "citizens.approve_claims", panel)
     listed = selectors.claims_for(panel=panel, user=request.user, approver=approver)
     return render(request, "citizens/sessions/claims.html", {
         "panel": panel, "page_obj": paginate(request, listed), "approver": approver,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from citizens import presenters
 from citizens.forms import MaterialForm, ModerationForm, PostForm, ThreadForm
+from citizens.rules import can
 from citizens.selectors import panels as selectors
 from citizens.services import panels as services
 from citizens.views.common import paginate
@@ -21,8 +22,8 @@ def space(request, pk: int):
     return render(request, "citizens/space/home.html", {
         "panel": panel, "phase": presenters.phase_tag(panel),
         "tasks": [t for t in selectors.my_tasks(user=request.user) if t.panel == panel.title],
-        "can_comment": request.user.has_perm("citizens.comment", panel),
-        "can_manage": request.user.has_perm("citizens.manage_panel", panel),
+        "can_comment": can(request.user, "citizens.comment", panel),
+        "can_manage": can(request.user, "citizens.manage_panel", panel),
         **selectors.space_summary(panel=panel, user=request.user)})
 
 
@@ -78,7 +79,7 @@ def thread(request, pk: int, thread_pk: int):
     return render(request, "citizens/space/thread.html", {
         "panel": panel, "thread": topic, "form": form,
         "page_obj": paginate(request, selectors.thread_posts(thread=topic, user=request.user)),
-        "can_comment": request.user.has_perm("citizens.comment", panel)})
+        "can_comment": can(request.user, "citizens.comment", panel)})
 
 
 @login_required

@@ -296,3 +296,15 @@ def test_due_decisions_close_automatically(voting_panel, officer, members):
     assert services.close_due_decisions(now=later) == 1
     decision.refresh_from_db()
     assert decision.is_closed
+
+
+def test_a_superuser_gets_no_shortcut_to_results_or_ballots(voting_panel, officer, members):
+    from tests import factories
+
+    admin = factories.PlatformAdminFactory(is_superuser=True)
+    decision = services.decision_open(actor=officer, decision=make(
+        voting_panel, officer, results_visibility=Decision.Visibility.AFTER_CLOSE))
+    services.ballot_cast(actor=members[0], decision=decision, content={"ranking": ids(decision)})
+    assert result_for_user(decision=decision, user=admin) is None
+    with pytest.raises(PermissionDenied):
+        services.ballot_cast(actor=admin, decision=decision, content={"ranking": ids(decision)})
