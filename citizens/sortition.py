@@ -9,10 +9,14 @@ for aggregate statistics only), the algorithm that actually ran and the library'
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,6 +28,8 @@ LIBRARY = "sortition-algorithms"
 SOLVER = "highspy"
 ID, HOUSEHOLD = "id", "household"
 SWITCHED_TO_MAXIMIN = "gurobi_unavailable_switching"
+HASH_SEED = "0"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def library_version() -> str:
@@ -117,7 +123,63 @@ def select(*, seats: int, pool: list[dict], quotas: list[dict], seed: int, algor
            already_selected: list[str] | None = None,
            progress: Callable[[int, str], None] | None = None,
            max_seconds: int = 300) -> Outcome:
-    """Draw a panel with the library; never raises for a selection that cannot be made."""
+    """Draw a panel with the library; never raises for a selection that cannot be made.
+
+    The library iterates over sets of ids, whose order depends on Python's string hashing,
+    which is randomised per process. So that the same inputs and seed give the same panel in
+    any process (the worker today, ``verify_selection`` next year), the draw always runs in a
+    child interpreter with ``PYTHONHASHSEED`` fixed to ``HASH_SEED``.
+    """
+    job = {"seats": seats, "pool": pool, "quotas": quotas, "seed": seed,
+           "algorithm": algorithm, "already_selected": already_selected or [],
+           "max_seconds": max_seconds}
+    if os.environ.get("PYTHONHASHSEED") == HASH_SEED:
+        return _select_here(**job, progress=progress)
+    return _select_in_child(job, progress, timeout=max_seconds + 300)
+
+
+def _select_in_child(job: dict, progress, *, timeout: int) -> Outcome:
+    env = {**os.environ, "PYTHONHASHSEED": HASH_SEED}
+    child = subprocess.Popen(  # noqa: S603  (our own module, no shell, no user input in argv)
+        [sys.executable, "-m", "citizens.sortition"], cwd=ROOT, env=env, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdin.write(json.dumps(job))
+    child.stdin.close()
+    deadline, result = time.monotonic() + timeout, None
+    for line in child.stdout:
+        kind, _, rest = line.rstrip("\n").partition(" ")
+        if kind == "P" and progress:
+            percent, _, message = rest.partition(" ")
+            progress(int(percent), message)
+        elif kind == "R":
+            result = json.loads(rest)
+        if time.monotonic() > deadline:
+            child.kill()
+            break
+    child.wait(timeout=30)
+    if result is None:
+        error = child.stderr.read()[-1000:] or "the selection process stopped unexpectedly"
+        return Outcome(success=False, selected=[], probabilities={}, algorithm_used="",
+                       report={}, error=f"The selection could not run: {error}")
+    return Outcome(**result)
+
+
+def _child_main() -> None:
+    """Entry point of the child interpreter: a job as JSON on stdin, lines on stdout."""
+    out = sys.stdout
+
+    def report(percent: int, message: str) -> None:
+        out.write(f"P {percent} {message.replace(chr(10), ' ')}\n")
+        out.flush()
+
+    outcome = _select_here(**json.loads(sys.stdin.read()), progress=report)
+    out.write("R " + json.dumps(dataclasses.asdict(outcome)) + "\n")
+    out.flush()
+
+
+def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
+                 algorithm: str, already_selected: list[str], max_seconds: int,
+                 progress: Callable[[int, str], None] | None) -> Outcome:
     from sortition_algorithms import Settings, read_in_features, read_in_people, run_stratification
 
     started = time.monotonic()
@@ -182,3 +244,7 @@ def _probabilities(report) -> dict[str, float]:
             return {str(row[pid]): float(str(row[prob]).rstrip("%")) / 100
                     for row in element.data}
     return {}
+
+
+if __name__ == "__main__":
+    _child_main()

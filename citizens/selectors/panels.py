@@ -81,6 +81,7 @@ class Task:
     due: datetime | None
     url: str
     panel: str
+    panel_id: int
 
 
 def my_tasks(*, user) -> list[Task]:
@@ -95,10 +96,11 @@ def my_tasks(*, user) -> list[Task]:
     sessions = PanelSession.objects.filter(
         panel_id__in=panels, starts_at__gte=timezone.now()).select_related("panel")[:5]
     tasks = [Task(f"Vote: {e.decision.title}", e.decision.closes_at,
-                  f"/panels/decisions/{e.decision_id}/vote/", e.decision.panel.title)
+                  f"/panels/decisions/{e.decision_id}/vote/", e.decision.panel.title,
+                  e.decision.panel_id)
              for e in votes]
     tasks += [Task(f"Attend: {s.title}", s.starts_at, f"/panels/{s.panel_id}/sessions/{s.pk}/",
-                   s.panel.title) for s in sessions]
+                   s.panel.title, s.panel_id) for s in sessions]
     far = timezone.now().replace(year=9999)
     return sorted(tasks, key=lambda t: t.due or far)
 

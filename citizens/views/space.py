@@ -21,7 +21,7 @@ def space(request, pk: int):
     panel = selectors.panel_get_for_user(user=request.user, pk=pk)
     return render(request, "citizens/space/home.html", {
         "panel": panel, "phase": presenters.phase_tag(panel),
-        "tasks": [t for t in selectors.my_tasks(user=request.user) if t.panel == panel.title],
+        "tasks": [t for t in selectors.my_tasks(user=request.user) if t.panel_id == panel.pk],
         "can_comment": can(request.user, "citizens.comment", panel),
         "can_manage": can(request.user, "citizens.manage_panel", panel),
         **selectors.space_summary(panel=panel, user=request.user)})

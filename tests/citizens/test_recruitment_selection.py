@@ -248,3 +248,36 @@ def test_random_pools_never_break_quotas(recruiting, commissioner):
     for quota in run.quotas:
         got = sum(1 for pid in run.selected if pool[pid][quota["feature"]] == quota["value"])
         assert quota["min"] <= got <= quota["max"]
+
+
+SCRIPT = """
+import json, random, sys
+from citizens import sortition
+rng = random.Random(5)
+pool = [{"id": f"P-{rng.getrandbits(40):x}", "household": f"h{i}",
+         "gender": rng.choice(["woman", "man"]), "area": rng.choice(["north", "south"])}
+        for i in range(40)]
+quotas = [{"feature": "gender", "value": v, "min": 3, "max": 3} for v in ("woman", "man")]
+quotas += [{"feature": "area", "value": v, "min": 2, "max": 4} for v in ("north", "south")]
+print(json.dumps(sortition.select(seats=6, pool=pool, quotas=quotas, seed=11,
+                                  algorithm="maximin").selected))
+"""
+
+
+def test_the_same_seed_gives_the_same_panel_in_any_process():
+    # The library iterates over sets whose order follows Python's per-process string hashing;
+    # the draw must not depend on it (verify_selection runs in another process, maybe years on).
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    panels = set()
+    for hash_seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
+        done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=300, check=True)
+        panels.add(tuple(json.loads(done.stdout.strip().splitlines()[-1])))
+    assert len(panels) == 1 and len(next(iter(panels))) == 6
