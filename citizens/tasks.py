@@ -24,7 +24,9 @@ def _url(name: str, *args) -> str:
     return f"{settings.PORTAL_BASE_URL.rstrip('/')}{reverse(name, args=args)}"
 
 
-@shared_task(name="citizens.run_selection", ignore_result=True, acks_late=True)
+@shared_task(name="citizens.run_selection", ignore_result=True, acks_late=True,
+             soft_time_limit=settings.CITIZENS_SELECTION_MAX_SECONDS + 360,
+             time_limit=settings.CITIZENS_SELECTION_MAX_SECONDS + 420)
 def run_selection(run_id: int) -> None:
     """Draw the panel of a seeded selection run (long: minutes for large pools)."""
     from citizens.services.selection import selection_execute

@@ -111,6 +111,7 @@ def selection_freeze(*, actor, panel: Panel) -> SelectionRun:
     if not can(actor, "citizens.run_selection", panel):
         raise PermissionDenied("You cannot run this panel's selection.")
     Panel.objects.select_for_update().filter(pk=panel.pk).first()
+    _fail_interrupted(panel)
     if panel.selection_runs.filter(status__in=BUSY).exists():
         raise ValidationError("A selection is already under way for this panel.")
     problems = feasibility(panel=panel)
@@ -139,6 +140,15 @@ def selection_freeze(*, actor, panel: Panel) -> SelectionRun:
         panel.registration_open = False
         panel.save(update_fields=["registration_open", "updated_at"])
     return run
+
+
+def _fail_interrupted(panel: Panel) -> None:
+    """A run whose worker died stays "running"; after twice the time limit it has failed."""
+    limit = timedelta(seconds=2 * (settings.CITIZENS_SELECTION_MAX_SECONDS + 420))
+    panel.selection_runs.filter(status=SelectionRun.Status.RUNNING,
+                                started_at__lt=timezone.now() - limit).update(
+        status=SelectionRun.Status.FAILED, error="The selection was interrupted: start again.",
+        progress_message="Interrupted.")
 
 
 @transaction.atomic
@@ -181,11 +191,20 @@ def selection_execute(*, run_id: int) -> SelectionRun | None:
     if not claimed:
         return None
     run = SelectionRun.objects.select_related("panel").get(pk=run_id)
-    outcome = sortition.select(
+    try:
+        outcome = _draw(run)
+    except Exception as error:  # the run must not stay "running" for ever
+        outcome = sortition.Outcome(success=False, selected=[], probabilities={},
+                                    algorithm_used="", report={},
+                                    error=f"The selection stopped: {error}")
+    return _record_outcome(run, outcome)
+
+
+def _draw(run: SelectionRun) -> sortition.Outcome:
+    return sortition.select(
         seats=run.seats, pool=run.pool, quotas=run.quotas, seed=run.seed,
         algorithm=run.algorithm_requested, already_selected=run.already_selected,
         progress=_progress(run.pk), max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS)
-    return _record_outcome(run, outcome)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ invitations, guardian consent, and results with their recount download."""
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -39,8 +40,22 @@ def panel_public(request, pk: int):
         "in_space": can(request.user, "citizens.view_panel_space", panel)})
 
 
+REGISTRATIONS_PER_HOUR = 20  # from one address to one panel: a household, a library PC
+
+
+def _over_limit(request, panel) -> bool:
+    key = f"citizens:register:{panel.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > REGISTRATIONS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        return False
+
+
 def register(request, pk: int):
     panel = selectors.panel_get_public(pk=pk)
+    if request.method == "POST" and _over_limit(request, panel):
+        return render(request, "429.html", status=429)
     form = RegistrationForm(request.POST or None, panel=panel)
     if request.method == "POST" and form.is_valid():
         person = {**form.person(), "user": request.user if request.user.is_authenticated

@@ -157,3 +157,16 @@ def test_decision_draft_is_hidden_from_members(client, panel, officer, member):
     decision = make(panel, officer)
     assert decision.status == Decision.Status.DRAFT
     assert status(client, member, reverse("citizens:vote", args=[decision.pk])) == 404
+
+
+def test_registration_is_rate_limited_per_address(client, panel, commissioner):
+    from citizens.services import recruitment
+    from citizens.services.panels import panel_set_registration
+    from citizens.views.public import REGISTRATIONS_PER_HOUR
+    from tests.citizens.test_recruitment_selection import QUOTAS
+
+    recruitment.quotas_replace(actor=commissioner, panel=panel, rows=QUOTAS)
+    panel_set_registration(actor=commissioner, panel=panel, open_=True)
+    url = reverse("citizens:register", args=[panel.pk])
+    codes = [client.post(url, {}).status_code for _ in range(REGISTRATIONS_PER_HOUR + 1)]
+    assert codes[:-1] == [200] * REGISTRATIONS_PER_HOUR and codes[-1] == 429
