@@ -53,7 +53,7 @@ def child(args) -> None:
     pool, quotas = build(args.pool, args.seats, args.features, args.seed)
     started = time.perf_counter()
     outcome = sortition.select(seats=args.seats, pool=pool, quotas=quotas, seed=args.seed,
-                               algorithm="maximin", max_seconds=600)
+                               algorithm="maximin", max_seconds=args.max_seconds)
     seconds = time.perf_counter() - started
     # select() draws in its own interpreter (fixed hash seed): that process is our child.
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=30)
     parser.add_argument("--features", type=int, default=6)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--max-seconds", type=int, default=600)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -80,8 +81,10 @@ def main() -> None:
         return
     command = [sys.executable, "-m", "benchmarks.panel_selection", "--child",
                "--pool", str(args.pool), "--seats", str(args.seats),
-               "--features", str(args.features), "--seed", str(args.seed)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+               "--features", str(args.features), "--seed", str(args.seed),
+               "--max-seconds", str(args.max_seconds)]
+    done = subprocess.run(command, capture_output=True, text=True,
+                          timeout=args.max_seconds + 600, check=False)
     if done.returncode:
         raise SystemExit(done.stderr[-2000:])
     result = json.loads(done.stdout.strip().splitlines()[-1])
