@@ -124,7 +124,7 @@ def space_summary(*, panel: Panel, user) -> dict:
 
 
 def members_of(*, panel: Panel) -> QuerySet[PanelMembership]:
-    return panel.memberships.select_related("user").order_by("role", "id")
+    return panel.memberships.select_related("user", "pool_entry").order_by("role", "id")
 
 
 def pool_figures(*, panel: Panel) -> dict:
@@ -147,7 +147,7 @@ def thread_get_for_user(*, user, panel: Panel, pk: int) -> Thread:
 
 def thread_posts(*, thread: Thread, user) -> QuerySet[Post]:
     """Published posts, plus the reader's own held posts; moderators see everything."""
-    posts = thread.posts.select_related("author", "author_membership")
+    posts = thread.posts.select_related("author", "author_membership__user")
     if can(user, "citizens.moderate", thread.panel):
         return posts
     return posts.filter(Q(status=Post.Status.PUBLISHED) | Q(author=user,
