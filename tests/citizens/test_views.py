@@ -170,3 +170,55 @@ def test_registration_is_rate_limited_per_address(client, panel, commissioner):
     url = reverse("citizens:register", args=[panel.pk])
     codes = [client.post(url, {}).status_code for _ in range(REGISTRATIONS_PER_HOUR + 1)]
     assert codes[:-1] == [200] * REGISTRATIONS_PER_HOUR and codes[-1] == 429
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_claims_thread_and_moderation_pages_cost_the_same_whatever_the_rows(
+        client, panel, officer, facilitator, members):
+    import datetime
+
+    from django.utils import timezone
+
+    from citizens.models import Attendance, PanelSession, Post, Thread
+
+    meeting = PanelSession.objects.create(
+        panel=panel, title="S", starts_at=timezone.now(), mode="online", agenda="-",
+        ends_at=timezone.now() + datetime.timedelta(hours=1))
+    memberships = list(panel.memberships.filter(role="member"))
+    thread = Thread.objects.create(panel=panel, title="T", started_by=members[0])
+
+    def add(n):
+        for i in range(n):
+            membership = memberships[i % len(memberships)]
+            Attendance.objects.get_or_create(session=meeting, membership=membership,
+                                             defaults={"status": "present",
+                                                       "recorded_by": officer})
+            kind = "expenses" if ExpenseClaim.objects.filter(
+                session=meeting, membership=membership).exists() else "honorarium"
+            if not ExpenseClaim.objects.filter(session=meeting, membership=membership,
+                                               kind=kind).exists():
+                ExpenseClaim.objects.create(session=meeting, membership=membership, kind=kind,
+                                            amount=1, bank_details=b"x",
+                                            account_last_digits="1234")
+            Post.objects.create(thread=thread, author=membership.user,
+                                author_membership=membership, body="hello")
+            Post.objects.create(thread=thread, author=membership.user, body="held",
+                                author_membership=membership, status=Post.Status.PENDING)
+
+    client.force_login(officer)
+    urls = [reverse("citizens:claims", args=[panel.pk]),
+            reverse("citizens:thread", args=[panel.pk, thread.pk]),
+            reverse("citizens:moderation", args=[panel.pk])]
+    add(2)
+    _queries(client, urls[0])  # the first request of a session loads it and warms caches
+    few = [_queries(client, url) for url in urls]
+    add(8)
+    assert [_queries(client, url) for url in urls] == few
