@@ -57,6 +57,8 @@ benchmark: setup
 	$(BIN)/python -m benchmarks.audit_verify
 	$(BIN)/python -m benchmarks.sealed_reads
 	$(BIN)/python -m benchmarks.grants_scale
+	$(BIN)/python -m benchmarks.panel_selection
+	$(BIN)/python -m benchmarks.panel_tally
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var

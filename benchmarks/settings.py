@@ -11,6 +11,7 @@ os.environ.setdefault(
     "AUDIT_CHECKPOINT_PATH",
     os.path.join(tempfile.mkdtemp(prefix="portal-bench-audit-"), "checkpoints.jsonl"),
 )
+os.environ.setdefault("CITIZENS_DATA_KEYS", "YmVuY2htYXJrLW9ubHktY2l0aXplbnMta2V5LTAxMjM=")
 
 from config.settings.production import *  # noqa: E402,F403
 

@@ -27,6 +27,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    # Every 5 minutes: close panel votes whose closing time has passed, and declare results.
+    "citizens-close-due-decisions": {
+        "task": "citizens.close_due_decisions",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    # Nightly: erase sensitive pool answers past the panel's retention date.
+    "citizens-purge-sensitive-answers": {
+        "task": "citizens.purge_sensitive_answers",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
     # Every 15 minutes: run the compliance checks whose interval has elapsed.
     "compliance-run-due-checks": {
         "task": "compliance.run_due_checks",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("mutuals/", include("mutuals.urls")),
     path("reports/", include("reports.urls")),
     path("grants/", include("grants.urls")),
+    path("panels/", include("citizens.urls")),
     path("", include("commissioning.urls")),
     path("admin/", admin.site.urls),
 ]

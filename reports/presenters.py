@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.paginator import Page, Paginator
 from django.http import Http404
 
+from citizens.selectors import reports as panel_data
 from commissioning.selectors import reports as data
 from core import charts
 from core.calendar import local_date
@@ -291,6 +292,56 @@ def _mutual_award_row(authority: str, contracts: dict, grants: dict) -> dict:
             "grant_share": percent(grants.get("mutual_grant_value"), grants.get("grant_value"))}
 
 
+def _paged(rows: list[dict], page, everything: bool) -> tuple[list[dict], Page | None]:
+    if everything:
+        return rows, None
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(page)
+    return list(page_obj.object_list), page_obj
+
+
+def _panels(*, scope, page=None, everything=False) -> Table:
+    rows = [{**row, "attendance": percent(row["present"], row["attendance_total"])}
+            for row in panel_data.panels_participation(scope=scope)]
+    rows, page_obj = _paged(rows, page, everything)
+    return Table(
+        caption="Citizen panels and participation", rows=rows, page=page_obj,
+        columns=[Column("Panel", "panel"), Column("Authority", "authority"),
+                 Column("Phase", "phase"), Column("Seats", "seats", "count"),
+                 Column("Members taking part", "members", "count"),
+                 Column("Sessions held", "sessions", "count"),
+                 Column("Attendance", "attendance", "percent"),
+                 Column("Decisions made", "decisions", "count")],
+        notes=["Panels by the date they were created. Attendance is the share of members "
+               "present across the sessions whose attendance was recorded."])
+
+
+def _representativeness(*, scope, page=None, everything=False) -> Table:
+    rows = [{**row, "met": "Yes" if row["met"] else "No"}
+            for row in panel_data.representativeness(scope=scope)]
+    rows, page_obj = _paged(rows, page, everything)
+    return Table(
+        caption="Panel make-up: targets against achieved", rows=rows, page=page_obj,
+        columns=[Column("Panel", "panel"), Column("Feature", "feature"),
+                 Column("Value", "value"), Column("Target seats", "target"),
+                 Column("In the pool", "pool", "count"),
+                 Column("Selected", "selected", "count"), Column("Target met", "met")],
+        notes=["From each panel's initial draw. Totals only: no person's answers are shown."])
+
+
+def _panel_decisions(*, scope, page=None, everything=False) -> Table:
+    rows = [{**row, "turnout": percent(row["voted"], row["eligible"])}
+            for row in panel_data.decisions_and_responses(scope=scope)]
+    rows, page_obj = _paged(rows, page, everything)
+    return Table(
+        caption="Panel decisions and the authority's responses", rows=rows, page=page_obj,
+        columns=[Column("Decision", "decision"), Column("Panel", "panel"),
+                 Column("Method", "method"), Column("Outcome", "outcome"),
+                 Column("Turnout", "turnout", "percent"), Column("Response", "response"),
+                 Column("Days to respond", "days", "days")],
+        notes=["Decisions by the date voting closed. Responses are due within 20 working "
+               "days."])
+
+
 REPORTS = {report.slug: report for report in (
     Report("pipeline", "Pipeline", "Tenders by status and procedure, with their value.",
            _pipeline),
@@ -309,6 +360,14 @@ REPORTS = {report.slug: report for report in (
     Report("mutual-awards", "Reserved contracts and mutuals' share",
            "Contracts reserved for mutuals, and the share of contracts and grants that "
            "mutuals won.", _mutual_awards),
+    Report("panels", "Citizen panels and participation",
+           "Each panel's seats, members, sessions, attendance and decisions.", _panels),
+    Report("panel-representativeness", "Panel make-up",
+           "How each panel's draw met its targets for the communities it should reflect.",
+           _representativeness),
+    Report("panel-decisions", "Panel decisions and responses",
+           "What panels decided, how many voted, and how the authority responded.",
+           _panel_decisions),
 )}
 
 

@@ -19,6 +19,7 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
         "BID_MASTER_KEYS": "cHJvZHVjdGlvbi1jaGVjay1tYXN0ZXIta2V5LTAxMjM=",
         "AUDIT_CHECKPOINT_KEYS": "2026a:pr0duct10n-check-checkpoint-key-8f3Kq1Zx7Lm2Vb9Nw4",
         "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit" / "checkpoints.jsonl"),
+        "CITIZENS_DATA_KEYS": "cHJvZHVjdGlvbi1jaGVjay1jaXRpemVucy1rZXktMDE=",
     }
     (tmp_path / "audit").mkdir()
     result = subprocess.run(

@@ -344,3 +344,10 @@ AUDIT_CHECKPOINT_QUEUE = env("AUDIT_CHECKPOINT_QUEUE")
 CELERY_TASK_ROUTES = (
     {"core.audit_checkpoint": {"queue": AUDIT_CHECKPOINT_QUEUE}} if AUDIT_CHECKPOINT_QUEUE else {}
 )
+# Citizen panels: pool answers and bank details are encrypted with these keys (Fernet, several
+# comma-separated for rotation: the first encrypts). They live outside the database.
+CITIZENS_DATA_KEYS = env_list("CITIZENS_DATA_KEYS")
+# Leximin needs a Gurobi licence on the worker; without one panels are drawn with maximin on
+# HiGHS (open source). Set to 1 only where gurobipy and its licence are installed.
+CITIZENS_LEXIMIN_ENABLED = env("CITIZENS_LEXIMIN_ENABLED", "") == "1"
+CITIZENS_SELECTION_MAX_SECONDS = int(env("CITIZENS_SELECTION_MAX_SECONDS", "300"))

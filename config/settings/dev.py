@@ -26,3 +26,4 @@ BID_MASTER_KEYS = ["ZGV2LW9ubHktbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWI="]
 AUDIT_CHECKPOINT_KEYS = AUDIT_CHECKPOINT_KEYS or [
     "dev-1:dev-only-audit-checkpoint-key-never-in-production-0d5e",
 ]
+CITIZENS_DATA_KEYS = ["ZGV2LW9ubHktY2l0aXplbnMta2V5LTAxMjM0NTY3ODk="]

@@ -44,3 +44,4 @@ AUDIT_CHECKPOINT_PATH = Path(
     env("AUDIT_CHECKPOINT_PATH") or Path(tempfile.mkdtemp(prefix="portal-test-audit-"))
     / "checkpoints.jsonl"
 )
+CITIZENS_DATA_KEYS = ["dGVzdC1vbmx5LWNpdGl6ZW5zLWtleS0wMTIzNDU2Nzg="]

@@ -73,7 +73,29 @@ def dataset(authority, other_authority):
     officer = factories.with_totp(factories.member(authority, Role.PROGRAMME_OFFICER))
     mutual_support.approved_plan(mutual_support.scheme(authority), factories.UserFactory(),
                                  officer)
+    panel_dataset(authority)
     return {"t1": t1, "t2": t2, "t4": t4, "t5": t5}
+
+
+def panel_dataset(authority) -> None:
+    """A drawn panel with one closed decision, written straight to the tables."""
+    from citizens.models import Decision, Panel, Quota, SelectionRun
+
+    officer = factories.UserFactory()
+    panel = Panel.objects.create(
+        authority=authority, title="Food panel", purpose="-", remit="-", feeds_decision="-",
+        size=2, term_start=datetime.date(2026, 1, 1), term_end=datetime.date(2026, 12, 31),
+        phase="response", created_by=officer)
+    Quota.objects.create(panel=panel, feature="gender", feature_label="Gender", value="woman",
+                         value_label="Woman", minimum=1, maximum=1)
+    SelectionRun.objects.create(
+        panel=panel, status="succeeded", seats=2, frozen_by=officer, pool_hash="0" * 64,
+        pool=[{"id": "P-1", "gender": "woman"}, {"id": "P-2", "gender": "man"}],
+        quotas=[{"feature": "gender", "value": "woman", "min": 1, "max": 1}],
+        selected=["P-1", "P-2"])
+    Decision.objects.create(panel=panel, title="Fund what", question="?", method="irv",
+                            status="closed", closed_at=noon(1, 3), outcome="decided",
+                            result={"voted": 2, "eligible": 2}, created_by=officer)
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Writes of the citizens app: keyword-only, validated, audited, side effects after commit."""

@@ -1,0 +1,1 @@
+"""Views of the citizens app: thin, one accessor or service each."""
