@@ -7,6 +7,7 @@ test sees it; each request then runs in a savepoint of its own (see harness.py).
 from __future__ import annotations
 
 import logging
+import time
 from io import StringIO
 
 import pytest
@@ -31,13 +32,20 @@ def portal(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            started = time.monotonic()
             call_command("seed_demo", stdout=StringIO())
+            seeded = time.monotonic()
             harness = Harness()
             users = get_user_model().objects.filter(is_active=True).order_by("email")
             actors = [harness.actor(None)] + [harness.actor(user) for user in users]
             patterns = url_patterns()
+            signed_in = time.monotonic()
             atlas = walk(harness, actors, patterns)
             REPORT["walk"] = [
+                f"demo loaded in {seeded - started:.0f} s, people signed in and their "
+                f"counterparties' rows digested in {signed_in - seeded:.0f} s, links walked in "
+                f"{time.monotonic() - signed_in:.0f} s; pages per person: " +
+                ", ".join(f"{label} {count}" for label, count in atlas.pages.items()),
                 f"{len(patterns)} URL patterns, {len(actors)} people (anonymous included), "
                 f"{sum(atlas.pages.values())} pages walked, {len(atlas.forms)} forms found "
                 f"({len({(f.action.split('?')[0], f.signature) for _, f in atlas.forms})} "

@@ -7,6 +7,7 @@ terminal summary.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -33,7 +34,7 @@ def _assert_clean(harness) -> None:
 
 def test_every_url_pattern_as_every_person(portal):
     harness, actors, atlas = portal
-    started = harness.requests
+    started, clock = harness.requests, time.monotonic()
     for index, pattern in enumerate(atlas.patterns):
         real = atlas.arguments(pattern, per_actor=2, limit=REAL_ARGUMENTS)
         for actor in actors:
@@ -56,14 +57,14 @@ def test_every_url_pattern_as_every_person(portal):
                 turn += 1
                 harness.send(actors[turn % len(actors)], "get", pattern.build(real[0]),
                              {name: value for name in names}, case=f"{pattern.name} (query)")
-    REPORT["every URL"] = [_summary(harness, started)]
+    REPORT["every URL"] = [f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"]
     _assert_clean(harness)
 
 
 def test_every_form_with_hostile_input(portal):
     harness, actors, atlas = portal
     harness.forget_failures()  # those of the walk and the URL sweep belong to the test above
-    started, sent, met = harness.requests, 0, Counter()
+    started, sent, met, clock = harness.requests, 0, Counter(), time.monotonic()
     for actor, form in atlas.forms:
         cases = query_cases if form.method == "get" else form_cases
         met[(form.action, form.signature)] += 1
@@ -73,6 +74,6 @@ def test_every_form_with_hostile_input(portal):
             harness.send(actor, form.method if form.method == "get" else "post", form.action,
                          data, case=f"[{label}] form on {form.page}")
             sent += 1
-    REPORT["every form"] = [f"{len(atlas.forms)} forms, {sent} cases; " +
-                            _summary(harness, started)]
+    REPORT["every form"] = [f"{len(atlas.forms)} forms, {sent} cases; "
+                            f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"]
     _assert_clean(harness)

@@ -1,0 +1,21 @@
+"""The pages for input the portal cannot use, checked with axe like every other page."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_bad_request_page(page, check_accessibility):
+    response = page.goto("/ocds/releases/%00/")
+    assert response.status == 400
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Sorry, we could not use what was sent")
+    check_accessibility(page)
+
+
+def test_the_page_for_an_address_that_only_takes_a_form(page, check_accessibility):
+    response = page.goto("/admin/logout/")
+    assert response.status == 405
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "This address is for sending a form")
+    check_accessibility(page)
