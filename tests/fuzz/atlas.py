@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from tests.fuzz.harness import Actor, Harness
 from tests.fuzz.portal import Form, Pattern, parse_page, resolve_route, split_query
 
-PAGES_PER_ROUTE = 3  # pages fetched per pattern and person while walking
+PAGES_PER_ROUTE = 2  # pages fetched per pattern and person while walking
 PAGES_PER_ACTOR = 400
 SAMPLES_PER_ACTOR = 4  # argument sets remembered per pattern and person
 

@@ -65,3 +65,4 @@ def pytest_terminal_summary(terminalreporter):
     for name, lines in REPORT.items():
         for line in lines:
             terminalreporter.write_line(f"{name}: {line}")
+

@@ -132,6 +132,7 @@ class Harness:
         self.requests = 0
         self.failures: list[str] = []
         self.kinds: dict[str, list] = {}
+        self.fetched: set[tuple[str, str]] = set()
         self.postgres = connection.vendor == "postgresql"
 
     # ----------------------------------------------------------------- actors
@@ -155,8 +156,16 @@ class Harness:
 
     # ----------------------------------------------------------------- requests
 
-    def send(self, actor: Actor, method: str, path: str, data=None, *, case: str = "") -> Outcome:
-        """One request as `actor`, rolled back; failures are recorded, never raised."""
+    def send(self, actor: Actor, method: str, path: str, data=None, *, case: str = "",
+             once: bool = False) -> Outcome | None:
+        """One request as `actor`, rolled back; failures are recorded, never raised.
+
+        With `once`, a GET this person already sent (while walking, say) is not sent again.
+        """
+        if method == "get" and not data:
+            if once and (actor.label, path) in self.fetched:
+                return None
+            self.fetched.add((actor.label, path))
         actor.client.cookies = _copy(actor.cookies)
         self.requests += 1
         outcome = Outcome(0)
@@ -225,18 +234,21 @@ class Harness:
                           f"someone else (status {outcome.status})")
 
     def _writes(self) -> dict[str, int]:
-        if not self.postgres:
-            return {}
+        """Rows written so far in this transaction, by table (SQLite: in all, as "*")."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del "
-                           "FROM pg_stat_xact_user_tables")
-            return dict(cursor.fetchall())
+            if self.postgres:
+                cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del "
+                               "FROM pg_stat_xact_user_tables")
+                return dict(cursor.fetchall())
+            cursor.execute("SELECT total_changes()")
+            return {"*": cursor.fetchone()[0]}
 
     def _written_tables(self, before: dict[str, int]) -> list[str]:
-        if not self.postgres:
-            return list(self.ownership)  # no write counters: compare every owned table
         after = self._writes()
-        return [table for table, count in after.items() if count != before.get(table, 0)]
+        changed = [table for table, count in after.items() if count != before.get(table, 0)]
+        if changed == ["*"]:
+            return list(self.ownership)  # SQLite does not say which tables: compare them all
+        return changed
 
 
 def _route(path: str) -> str:

@@ -149,8 +149,9 @@ def _form_cases(form: Form, actor: str, budget: int, foreign_ids: list[str]):
             repeated[name] = [plausible(fields[name][0]), junk(rng, fields[name][0])]
     yield "repeated fields", repeated
     yield "all hostile", {**base(), **{name: hostile(name) for name in editable}}
+    start = rng.randrange(len(editable))  # each person begins with another field
     for index in range(max(budget - 4, 0)):
-        name = editable[index % len(editable)]
+        name = editable[(start + index) % len(editable)]
         value = hostile(name)
         yield f"{name}={_label(value)}", {**base(), name: value}
 
