@@ -20,9 +20,9 @@ from django.template import loader
 logger = logging.getLogger("portal.bad_input")
 
 
-def bad_request_page(status: int = 400) -> HttpResponseBadRequest:
+def bad_request_page() -> HttpResponseBadRequest:
     """The 400 page, rendered without the request: the database may be what refused."""
-    return HttpResponseBadRequest(loader.get_template("400.html").render(), status=status)
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
 
 
 class BadInputMiddleware:
