@@ -8,10 +8,12 @@ meets them; another person's arguments are "other people's objects".
 from __future__ import annotations
 
 import itertools
+import random
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 
 from tests.fuzz.harness import Actor, Harness
+from tests.fuzz.inputs import SEED
 from tests.fuzz.portal import Form, Pattern, parse_page, resolve_route, split_query
 
 PAGES_PER_ROUTE = 2  # pages fetched per pattern and person while walking
@@ -81,6 +83,7 @@ def walk(harness: Harness, actors: list[Actor], patterns: list[Pattern]) -> Atla
 
 def _walk_as(harness: Harness, atlas: Atlas, actor: Actor, start: list[str]) -> None:
     queue, seen, visits, form_keys = deque(start), set(), Counter(), set()
+    rng = random.Random(f"{SEED}|{actor.label}")  # noqa: S311
     while queue and atlas.pages[actor.label] < PAGES_PER_ACTOR:
         path = queue.popleft()
         if path in seen:
@@ -95,11 +98,14 @@ def _walk_as(harness: Harness, atlas: Atlas, actor: Actor, start: list[str]) -> 
         if outcome.status != 200 or "html" not in outcome.content_type:
             continue
         links, forms = parse_page(path, outcome.body.decode("utf-8", "replace"))
+        # Pages of one pattern are fetched only twice per person: a shuffle (seeded per person)
+        # lets each person reach different objects (a draft tender, not always the newest).
+        rng.shuffle(links)
         for link in links:
             if atlas.remember(actor, link) is not None:
                 queue.append(link)
         for form in forms:
-            target = resolve_route(form.action)
+            target = atlas.remember(actor, form.action)  # its arguments, for the sweep
             key = (target[0] if target else form.action, form.signature)
             if target is not None and key not in form_keys:
                 form_keys.add(key)
