@@ -46,6 +46,13 @@ def healthz(request):
     return JsonResponse(report, status=health.http_status(report))
 
 
+def bad_request(request, exception=None):
+    # Rendered without the request, like the 500 page: what was refused may be the input itself.
+    from core.middleware import bad_request_page
+
+    return bad_request_page()
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

@@ -29,8 +29,9 @@ class WeightField(forms.DecimalField):
         kwargs.setdefault("error_messages", {
             "required": "Enter the weight as a percentage",
             "invalid": "Weight must be a number, like 30 or 12.5",
-            "min_value": "Weight must be 0% or more",
-            "max_value": "Weight must be 100% or less",
+            # %% because Django formats these messages with the limit as a parameter.
+            "min_value": "Weight must be 0%% or more",
+            "max_value": "Weight must be 100%% or less",
         })
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false",

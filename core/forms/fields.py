@@ -146,7 +146,7 @@ class GovukDateField(forms.MultiValueField):
             raise self._message("year")
         try:
             value = datetime.date(year_number, month_number, day_number)
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 February, or a day of 10**20
             raise self._message("invalid") from None
         if self.min_date and value < self.min_date:
             raise self._message("min_date", date=govuk_date(self.min_date))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from commissioning.models import Bid, BidReceipt, ConsortiumMember
 from commissioning.receipts import file_hashes, receipt_files, receipt_text, submission_digest
@@ -231,5 +232,9 @@ def test_incident_extends_for_all_and_tells_followers_and_bidders(
     told = set(Notification.objects.filter(subject__startswith="Deadline extended")
                .values_list("recipient_id", flat=True))
     assert {follower.pk, bid_writer.pk} <= told
+    # Each notification links to the tender's page (it once named a URL that did not exist).
+    assert set(Notification.objects.filter(subject__startswith="Deadline extended")
+               .values_list("url", flat=True)) == {
+        reverse("commissioning:tender_detail", args=[published_tender.pk])}
     entry = AuditEntry.objects.get(action="tender.deadline_extended")
     assert entry.changes["reason"] == "Upload service failed"

@@ -11,7 +11,7 @@ import datetime
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from commissioning.models import Bid, DeadlineChange, Opening, SupplierInterest, Tender
 from commissioning.services.bids import clock
@@ -22,12 +22,7 @@ from organisations.models import PROVIDER_ROLES
 
 
 def _tender_url(tender: Tender) -> str:
-    for name in ("commissioning:tender_detail", "commissioning:public_tender_detail"):
-        try:
-            return reverse(name, args=[tender.pk])
-        except NoReverseMatch:
-            continue
-    return ""
+    return reverse("commissioning:tender_detail", args=[tender.pk])
 
 
 def _suppliers_to_tell(tender: Tender):

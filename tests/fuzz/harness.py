@@ -1,0 +1,268 @@
+"""Send one request as one person, undo whatever it did, and judge the response.
+
+Every request runs in a savepoint that is rolled back afterwards, so each case starts from the
+same demo data. Before the rollback the harness checks that the request changed nothing that
+belongs to someone else: rows are owned by the organisations and people their foreign keys lead
+to (found from the models' metadata, so new apps are covered), and the rows of other parties
+are compared with a digest taken before any request was sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.test import Client
+
+from tests.fuzz.portal import resolve_route
+
+# Rows of these are judged by what they point at, never on their own.
+OWNER_DEPTH = 3
+STATUS_WITH_BODY = range(400, 500)
+
+
+class _Undo(Exception):
+    """Raised inside the savepoint to roll back a case."""
+
+
+@dataclass
+class Actor:
+    label: str
+    user: object | None
+    client: Client
+    cookies: SimpleCookie
+    own_organisations: frozenset[int]
+    sees_everything: bool
+    pristine: dict[str, tuple[list, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    status: int
+    content_type: str = ""
+    body: bytes = b""
+    error: str = ""
+
+
+@dataclass
+class Ownership:
+    model: type[models.Model]
+    organisation_paths: list[str]
+    user_paths: list[str]
+
+    def foreign_rows(self, actor: Actor):
+        owned = Q()
+        for path in self.organisation_paths + self.user_paths:
+            owned |= Q(**{f"{path}__isnull": False})
+        mine = Q(pk__in=[])
+        for path in self.organisation_paths:
+            mine |= Q(**{f"{path}__in": actor.own_organisations})
+        if actor.user is not None:
+            for path in self.user_paths:
+                mine |= Q(**{path: actor.user.pk})
+        return self.model._base_manager.filter(owned).exclude(mine).order_by("pk")
+
+    def snapshot(self, actor: Actor) -> tuple[list, str]:
+        """The other parties' rows as they are now: their keys and a digest of their values."""
+        keys = list(self.foreign_rows(actor).values_list("pk", flat=True))
+        return keys, self.digest(keys)
+
+    def digest(self, keys: list) -> str:
+        """A digest of these rows as they are now (a removed row changes it too)."""
+        columns = [f.attname for f in self.model._meta.concrete_fields
+                   if f.attname != "last_login"]
+        rows = self.model._base_manager.filter(pk__in=keys).order_by("pk")
+        hashed = hashlib.sha256()
+        for row in rows.values_list(*columns).iterator(chunk_size=2000):
+            hashed.update(repr(row).encode())
+        return hashed.hexdigest()
+
+
+def ownerships() -> dict[str, Ownership]:
+    """Every model whose rows belong to an organisation or a person, keyed by table name."""
+    from organisations.models import Organisation
+
+    user_model = get_user_model()
+    found = {}
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        organisation_paths, user_paths = _owner_paths(model, Organisation, user_model)
+        if organisation_paths or user_paths:
+            found[model._meta.db_table] = Ownership(model, organisation_paths, user_paths)
+    return found
+
+
+def _owner_paths(model, organisation_model, user_model) -> tuple[list[str], list[str]]:
+    if model is organisation_model:
+        return ["pk"], []
+    if model is user_model:
+        return [], ["pk"]
+    organisation_paths, user_paths = [], []
+    frontier = [(model, "", {model})]
+    for _ in range(OWNER_DEPTH):
+        next_frontier = []
+        for current, prefix, seen in frontier:
+            for f in current._meta.concrete_fields:
+                target = f.related_model
+                if not (f.many_to_one or f.one_to_one) or target is None or target in seen:
+                    continue
+                path = f"{prefix}{f.name}"
+                if target is organisation_model:
+                    organisation_paths.append(path)
+                elif target is user_model:
+                    user_paths.append(path)
+                else:
+                    next_frontier.append((target, f"{path}__", seen | {target}))
+        frontier = next_frontier
+    return organisation_paths, user_paths
+
+
+class Harness:
+    def __init__(self) -> None:
+        self.ownership = ownerships()
+        self.status = Counter()
+        self.requests = 0
+        self.failures: list[str] = []
+        self.kinds: dict[str, list] = {}
+        self.fetched: set[tuple[str, str]] = set()
+        self.postgres = connection.vendor == "postgresql"
+
+    # ----------------------------------------------------------------- actors
+
+    def actor(self, user) -> Actor:
+        client = Client(raise_request_exception=True)
+        if user is not None:
+            client.force_login(user)
+            from organisations.models import Membership
+
+            own = frozenset(Membership.objects.filter(user=user)
+                            .values_list("organisation_id", flat=True))
+            everything = bool(user.is_superuser or getattr(user, "is_platform_admin", False))
+            label = user.email
+        else:
+            own, everything, label = frozenset(), False, "anonymous"
+        actor = Actor(label, user, client, _copy(client.cookies), own, everything)
+        if not everything:
+            actor.pristine = {table: o.snapshot(actor) for table, o in self.ownership.items()}
+        return actor
+
+    # ----------------------------------------------------------------- requests
+
+    def send(self, actor: Actor, method: str, path: str, data=None, *, case: str = "",
+             once: bool = False) -> Outcome | None:
+        """One request as `actor`, rolled back; failures are recorded, never raised.
+
+        With `once`, a GET this person already sent (while walking, say) is not sent again.
+        """
+        if method == "get" and not data:
+            if once and (actor.label, path) in self.fetched:
+                return None
+            self.fetched.add((actor.label, path))
+        actor.client.cookies = _copy(actor.cookies)
+        self.requests += 1
+        outcome = Outcome(0)
+        try:
+            with transaction.atomic():
+                before = self._writes()
+                outcome = self._request(actor, method, path, data)
+                if not outcome.error:
+                    self._judge(actor, method, path, outcome, before, case)
+                raise _Undo
+        except _Undo:
+            pass
+        self.status[outcome.status] += 1
+        if outcome.error:
+            self.fail(f"{_route(path)}: {outcome.error.splitlines()[-1]}",
+                      f"{actor.label} {method.upper()} {path} {case}: {outcome.status}\n"
+                      f"{outcome.error}")
+        return outcome
+
+    def fail(self, kind: str, message: str) -> None:
+        """Record a failure; failures of one kind are reported once, with their count."""
+        self.failures.append(message)
+        self.kinds.setdefault(kind, [0, message])[0] += 1
+
+    def forget_failures(self) -> None:
+        self.failures.clear()
+        self.kinds.clear()
+
+    def report(self) -> str:
+        kinds = sorted(self.kinds.values(), key=lambda item: -item[0])
+        return "\n\n".join(f"[{count} like this] {message}" for count, message in kinds[:40])
+
+    def _request(self, actor: Actor, method: str, path: str, data) -> Outcome:
+        try:
+            if method == "post":
+                response = actor.client.post(path, data=data or {})
+            else:
+                response = actor.client.get(path, data=data or {})
+        except Exception:  # noqa: BLE001 - any exception is a server error to report
+            return Outcome(500, error=_short_traceback())
+        # The client closes the response itself; closing it again would close the database
+        # connection (request_finished) in the middle of the test transaction.
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        outcome = Outcome(response.status_code, response.get("Content-Type", ""), content)
+        if response.status_code >= 500:
+            outcome.error = "server error without an exception"
+        return outcome
+
+    def _judge(self, actor, method, path, outcome, before, case) -> None:
+        where = f"{actor.label} {method.upper()} {path} {case}"
+        if outcome.status in STATUS_WITH_BODY and not outcome.body:
+            self.fail(f"{_route(path)}: empty {outcome.status}",
+                      f"{where}: {outcome.status} with an empty page")
+        if actor.sees_everything:
+            return
+        written = self._written_tables(before)
+        for table in written:
+            ownership = self.ownership.get(table)
+            if ownership is None:
+                continue
+            keys, digest = actor.pristine[table]
+            # New rows addressed to others (a notification, say) are fine; existing ones not.
+            if keys and ownership.digest(keys) != digest:
+                self.fail(f"{table} changed by {actor.label}",
+                          f"{where}: changed {ownership.model._meta.label} rows that belong to "
+                          f"someone else (status {outcome.status})")
+
+    def _writes(self) -> dict[str, int]:
+        """Rows written so far in this transaction, by table (SQLite: in all, as "*")."""
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del "
+                               "FROM pg_stat_xact_user_tables")
+                return dict(cursor.fetchall())
+            cursor.execute("SELECT total_changes()")
+            return {"*": cursor.fetchone()[0]}
+
+    def _written_tables(self, before: dict[str, int]) -> list[str]:
+        after = self._writes()
+        changed = [table for table, count in after.items() if count != before.get(table, 0)]
+        if changed == ["*"]:
+            return list(self.ownership)  # SQLite does not say which tables: compare them all
+        return changed
+
+
+def _route(path: str) -> str:
+    resolved = resolve_route(path)
+    return resolved[0] if resolved else path
+
+
+def _copy(cookies: SimpleCookie) -> SimpleCookie:
+    copied = SimpleCookie()
+    for key, morsel in cookies.items():
+        copied[key] = morsel.value
+    return copied
+
+
+def _short_traceback() -> str:
+    lines = traceback.format_exc().strip().splitlines()
+    return "\n".join(lines[-12:])

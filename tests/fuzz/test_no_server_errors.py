@@ -1,0 +1,87 @@
+"""No 5xx, whatever is sent: every URL pattern and every form, as every demo person.
+
+Patterns come from the URL resolver and forms from the pages themselves (see portal.py and
+atlas.py), so apps added later are covered with no new test code. Counts are printed in the
+terminal summary.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from tests.fuzz.conftest import REPORT
+from tests.fuzz.inputs import URL_JUNK, form_cases, query_cases
+
+REAL_ARGUMENTS = 2  # argument sets per pattern: each person's own objects and other people's
+CASES_PER_FORM = 8
+CASES_PER_REPEAT = 2  # the same form met again by a third person or more
+
+pytestmark = pytest.mark.django_db
+
+
+def _summary(harness, started: int) -> str:
+    statuses = ", ".join(f"{status}: {count}" for status, count in sorted(harness.status.items()))
+    return f"{harness.requests - started} requests; all so far by status: {statuses}"
+
+
+def _assert_clean(harness) -> None:
+    assert not harness.failures, (
+        f"{len(harness.failures)} failures of {len(harness.kinds)} kinds:\n\n{harness.report()}")
+
+
+def test_every_url_pattern_as_every_person(portal):
+    harness, actors, atlas = portal
+    started, clock = harness.requests, time.monotonic()
+    for index, pattern in enumerate(atlas.patterns):
+        real = atlas.arguments(pattern, per_actor=1, limit=REAL_ARGUMENTS)
+        for actor in actors:
+            for kwargs in real:
+                harness.send(actor, "get", pattern.build(kwargs), case=pattern.name, once=True)
+        # Junk arguments, an empty POST and junk query values: one person each, in turn.
+        turn = index
+        for group in pattern.groups:
+            for value in URL_JUNK:
+                turn += 1
+                path = pattern.build({**real[0], group: value})
+                harness.send(actors[turn % len(actors)], "get", path, case=pattern.name)
+        for kwargs in real:
+            turn += 1
+            harness.send(actors[turn % len(actors)], "post", pattern.build(kwargs),
+                         case=f"{pattern.name} (empty POST)")
+        names = atlas.query_names.get(pattern.route)
+        if names:
+            for value in ("-1", "99999999999999999999", "\x00", "x" * 5000):
+                turn += 1
+                harness.send(actors[turn % len(actors)], "get", pattern.build(real[0]),
+                             {name: value for name in names}, case=f"{pattern.name} (query)")
+    taking = [pattern for pattern in atlas.patterns if pattern.groups]
+    unmet = [pattern.name for pattern in taking
+             if not any(atlas.samples.get(pattern.route, {}).values())]
+    REPORT["every URL"] = [
+        f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s); arguments from "
+        f"the demo's links for {len(taking) - len(unmet)} of {len(taking)} patterns that take "
+        "any, generated for the rest:",
+        ", ".join(name for name in unmet if not name.startswith("admin:")) + " and "
+        f"{sum(1 for name in unmet if name.startswith('admin:'))} admin pages"]
+    _assert_clean(harness)
+
+
+def test_every_form_with_hostile_input(portal):
+    harness, actors, atlas = portal
+    harness.forget_failures()  # those of the walk and the URL sweep belong to the test above
+    started, sent, met, clock = harness.requests, 0, Counter(), time.monotonic()
+    for actor, form in atlas.forms:
+        cases = query_cases if form.method == "get" else form_cases
+        met[(form.action, form.signature)] += 1
+        budget = CASES_PER_FORM if met[(form.action, form.signature)] <= 2 else CASES_PER_REPEAT
+        for label, data in cases(form, actor=actor.label, budget=budget,
+                                 foreign_ids=atlas.foreign_ids(actor)):
+            harness.send(actor, form.method if form.method == "get" else "post", form.action,
+                         data, case=f"[{label}] form on {form.page}")
+            sent += 1
+    REPORT["every form"] = [f"{len(atlas.forms)} forms, {sent} cases; "
+                            f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"]
+    _assert_clean(harness)
