@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = True
+PORTAL_OPERATOR = env("PORTAL_OPERATOR", "Example Council, for demonstration")
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-key-never-used-in-production-8c1f6d0b5a"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 SECURE_SSL_REDIRECT = False

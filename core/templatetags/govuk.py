@@ -145,6 +145,23 @@ def is_mapping(value) -> bool:
 
 
 @register.filter
+def govuk_label(bound_field: BoundField) -> str:
+    """The field's label, with " (optional)" when the person may leave it empty.
+
+    Not added twice (a label that already says "(optional)"), and not added to a field that
+    may be left empty for now but is needed later (``field.govuk_needed_later = True``, for
+    example a choice that publishing requires): the hint says when it is needed instead.
+    """
+    label = str(bound_field.label or "")
+    field = bound_field.field
+    if field.required or getattr(field, "govuk_needed_later", False):
+        return label
+    if label.rstrip().lower().endswith("(optional)"):
+        return label
+    return f"{label} (optional)"
+
+
+@register.filter
 def govuk_kind(bound_field: BoundField) -> str:
     """Which GOV.UK form-group layout a field needs (used by forms/govuk/field.html)."""
     widget = bound_field.field.widget
