@@ -317,3 +317,6 @@ def require(name: str, value: object) -> None:
 BID_MASTER_KEYS = env_list("BID_MASTER_KEYS")
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-zz9zz9")  # register a real prefix with OCP
 OCDS_PUBLISHER_NAME = env("OCDS_PUBLISHER_NAME", PORTAL_NAME)
+# Where the operator serves the nightly `manage.py export_ocds` files, if anywhere (a folder URL
+# holding releases.json and records.json); the /ocds/ page links them when set.
+OCDS_BULK_URL = env("OCDS_BULK_URL", "").rstrip("/")

@@ -25,3 +25,14 @@ def test_the_widest_navigation_fits_one_line_at_1280px(page, check_accessibility
     assert len(tops) == 1, f"navigation wraps onto {len(tops)} lines at 1280px: {labels}"
     assert page.locator(".govuk-phase-banner").is_visible()
     check_accessibility(page)
+
+
+def test_open_data_is_found_from_the_footer_and_its_page_is_accessible(page,
+                                                                        check_accessibility):
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Open data").click()
+    page.wait_for_url(re.compile("/ocds/$"))
+    page.get_by_role("heading", name="Open contracting data", level=1).wait_for()
+    check_accessibility(page)
+    page.locator("main a[href='/ocds/releases/']").first.click()
+    page.wait_for_url(re.compile("/ocds/releases/$"))
