@@ -20,7 +20,8 @@ run: setup
 	@echo "Starting the portal at http://127.0.0.1:$(PORT)/ (emails are written to var/emails/)."
 	@echo "The demo logins are in var/demo-logins.txt; they are printed again once it has started."
 	@echo "Stop it with Ctrl+C."
-	$(DEV) PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	@# honcho gives each process its own PORT (web gets $(PORT)); PORTAL_DEV_PORT is the web's for all.
+	$(DEV) PORT=$(PORT) PORTAL_DEV_PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
 test: setup
 	$(BIN)/ruff check .
