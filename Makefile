@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11 and Node:
-#   make run   - set up, load the demo and serve the portal (web + Celery worker + beat)
+#   make run   - set up, load the demo and serve the portal (web + Celery worker + beat);
+#                PORT=8010 make run serves it on another port
 #   make test  - set up and run the whole test suite
 # DATABASE_URL / REDIS_URL switch from SQLite and the file broker to Postgres and Redis.
 
@@ -16,9 +17,11 @@ run: setup
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "The portal is at http://127.0.0.1:$(PORT)/ (emails are written to var/emails/)."
+	@echo "Starting the portal at http://127.0.0.1:$(PORT)/ (emails are written to var/emails/)."
+	@echo "The demo logins are in var/demo-logins.txt; they are printed again once it has started."
 	@echo "Stop it with Ctrl+C."
-	$(DEV) PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	@# honcho gives each process its own PORT (web gets $(PORT)); PORTAL_DEV_PORT is the web's for all.
+	$(DEV) PORT=$(PORT) PORTAL_DEV_PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
 test: setup
 	$(BIN)/ruff check .

@@ -1,5 +1,8 @@
 """django-allauth adapters: where the portal's account policy meets allauth."""
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -7,6 +10,19 @@ from django.conf import settings
 
 from accounts.policy import mfa_required
 from core.audit import audit_record
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's email templates read from a Site: the portal's name and address."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(name=settings.PORTAL_NAME,
+                      domain=urlsplit(settings.PORTAL_BASE_URL).netloc or settings.PORTAL_BASE_URL)
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -21,6 +37,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject):
         return f"[{settings.PORTAL_NAME}] {subject}"
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth names the site from the request's host ("Hello from 127.0.0.1:8010!"):
+        # name the portal and its public address instead, whichever host the request used.
+        context = {"current_site": portal_site(), "portal_base_url": settings.PORTAL_BASE_URL,
+                   **context}
+        super().send_mail(template_prefix, email, context)
 
 
 class PortalMfaAdapter(DefaultMFAAdapter):

@@ -14,6 +14,7 @@ def portal(request: HttpRequest) -> dict:
         "portal_name": settings.PORTAL_NAME,
         "portal_operator": getattr(settings, "PORTAL_OPERATOR", ""),
         "portal_contact_email": settings.PORTAL_CONTACT_EMAIL,
+        "portal_phase": getattr(settings, "PORTAL_PHASE", ""),
         # Lazy: visibility checks run only when a page shows the navigation (not for fragments).
         "navigation_items": SimpleLazyObject(lambda: navigation.items_for(request)),
         "current_organisation": getattr(request, "current_organisation", None),

@@ -1,10 +1,12 @@
 """Demo people and organisations: one login per role (listed in README.md)."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import CitizenProfile, User
@@ -72,11 +74,33 @@ def seed(stdout) -> None:
             _with_totp(user)
     for email, name, postcode, age_band in CITIZENS:
         _citizen(email, name, postcode, age_band)
-    stdout.write(f"Demo logins (password {DEMO_PASSWORD}; staff TOTP secret {DEMO_TOTP_SECRET}):")
-    for email, name, *_ in PEOPLE:
-        stdout.write(f"  {email:<30} {name}")
+    text = login_text()
+    logins_file().parent.mkdir(parents=True, exist_ok=True)
+    logins_file().write_text(text, encoding="utf-8")
+    stdout.write(f"Demo logins written to {logins_file()} ({len(PEOPLE) + len(CITIZENS)} "
+                 "accounts; manage.py demo_logins prints them).")
+
+
+def logins_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo-logins.txt"
+
+
+def login_text() -> str:
+    """Every demo login, the shared password and how to get a two-factor code."""
+    width = max(len(email) for email, *_ in [*PEOPLE, *CITIZENS]) + 2
+    lines = [f"Demo logins. Password for all: {DEMO_PASSWORD}", ""]
+    for email, name, is_admin, roles, totp in PEOPLE:
+        what = "platform admin" if is_admin else ", ".join(
+            f"{role.label.lower()} at {org}" for org, role in roles)
+        lines.append(f"  {email:<{width}}{name}, {what}{' (two-factor)' if totp else ''}")
     for email, name, *_ in CITIZENS:
-        stdout.write(f"  {email:<30} {name} (citizen)")
+        lines.append(f"  {email:<{width}}{name}, citizen")
+    lines += [
+        "",
+        f"Two-factor accounts share the authenticator secret {DEMO_TOTP_SECRET}.",
+        "The current code: .venv/bin/python manage.py totp_code",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _authority() -> Organisation:

@@ -23,7 +23,8 @@ class PlanSettingsForm(forms.Form):
     question = forms.CharField(
         label="Social value question", widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the social value question bidders will answer"},
-        help_text="Tailor the model question to this contract. Bidders answer it with a method "
+        help_text="Start from the Social Value Model's question below and tailor it to this "
+        "contract. Bidders answer it with a method "
         "statement for each measure you chose.")
 
     def __init__(self, *args, min_weight: Decimal, **kwargs):

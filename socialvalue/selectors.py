@@ -105,6 +105,36 @@ def plan_measures_of(*, plan: SocialValuePlan) -> QuerySet[PlanMeasure]:
         "measure__outcome__theme__framework", "proxy_value")
 
 
+MODEL_QUESTION = (
+    "Describe the commitment your organisation will make to ensure that opportunities under "
+    "the contract deliver {outcomes}.\n\n"
+    "Please include:\n"
+    "- your method statement, stating how you will achieve this and how your commitment "
+    "meets the award criteria\n"
+    "- a timed project plan and process, including how you will implement your commitment "
+    "and by when\n"
+    "- how you will monitor, measure and report on your commitments and the impact of your "
+    "proposals."
+)
+
+
+def plan_model_question(*, plan: SocialValuePlan) -> str:
+    """The Social Value Model's evaluation question, naming the outcomes of the plan's measures.
+
+    The starting text of the plan's question, for the buyer to tailor (PPN 06/20 and its
+    successors give this model question; the wording is Crown copyright under the OGL).
+    """
+    outcomes = list(dict.fromkeys(
+        plan.measures.order_by("id").values_list("measure__outcome__name", flat=True)))
+    if not outcomes:
+        named = "the social value outcomes chosen for this contract"
+    elif len(outcomes) == 1:
+        named = f"this outcome: {outcomes[0]}"
+    else:
+        named = "these outcomes: " + "; ".join(outcomes)
+    return MODEL_QUESTION.format(outcomes=named)
+
+
 def plan_measure_get_for_user(*, user, plan: SocialValuePlan, pk: int) -> PlanMeasure:
     plan_measure = plan_measures_of(plan=plan).filter(pk=pk).first()
     if plan_measure is None:

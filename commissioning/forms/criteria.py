@@ -97,10 +97,13 @@ class QuestionLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(tender.questions.all())
         for question in self.questions:
-            self.fields[f"question_{question.pk}"] = forms.ModelChoiceField(
+            field = forms.ModelChoiceField(
                 label=f"Question {question.number}: {question.text}", queryset=criteria,
-                initial=question.criterion_id, required=False,
-                empty_label="Not linked yet")
+                initial=question.criterion_id, required=False, empty_label="Not linked yet",
+                help_text="You can save without it, but every question must be linked to a "
+                "criterion before you publish.")
+            field.govuk_needed_later = True  # not "(optional)": publishing requires it
+            self.fields[f"question_{question.pk}"] = field
 
     def links(self) -> dict[int, AwardCriterion | None]:
         return {q.pk: self.cleaned_data.get(f"question_{q.pk}") for q in self.questions}

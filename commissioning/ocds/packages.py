@@ -18,13 +18,21 @@ from commissioning.ocds.release import timestamp
 from commissioning.ocds.standards import LICENSE_URL, OCDS_VERSION
 
 
-def absolute(path: str) -> str:
+def absolute(path: str, *, request=None) -> str:
+    """The full URL of ``path`` on this portal.
+
+    ``PORTAL_BASE_URL`` in production, so package URIs stay canonical whatever host a request
+    names. In development (``DEBUG``) a request's own host and port, so the links of a portal
+    started with ``PORT=8010 make run`` lead back to it.
+    """
+    if request is not None and settings.DEBUG:
+        return request.build_absolute_uri(path)
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
-def release_url(release_id: str) -> str:
+def release_url(release_id: str, *, request=None) -> str:
     """Where one release is served (a package holding just that release)."""
-    return absolute(reverse("commissioning:ocds_release", args=[release_id]))
+    return absolute(reverse("commissioning:ocds_release", args=[release_id]), request=request)
 
 
 def _envelope(*, uri: str, latest) -> dict:
@@ -48,13 +56,13 @@ def release_package(*, releases: Iterable, uri: str, next_url: str | None = None
     return package
 
 
-def record(*, ocid: str, releases: list) -> dict:
+def record(*, ocid: str, releases: list, request=None) -> dict:
     """The record of one OCID: its releases, linked, and the compiled release."""
     rows = sorted(releases, key=lambda row: (row.date, row.pk))
     return {
         "ocid": ocid,
         "releases": [
-            {"url": f"{release_url(row.release_id)}#{row.release_id}",
+            {"url": f"{release_url(row.release_id, request=request)}#{row.release_id}",
              "date": row.payload["date"], "tag": row.payload["tag"]}
             for row in rows
         ],

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from commissioning.models import Release
@@ -40,6 +40,12 @@ def public_releases() -> QuerySet[Release]:
     return Release.objects.filter(
         Q(tender__published_at__isnull=False) | Q(tender__project__is_public=True)
     )
+
+
+def publication_summary() -> dict:
+    """How much is published: releases, contracting processes (OCIDs) and the latest date."""
+    return public_releases().aggregate(
+        releases=Count("pk"), processes=Count("ocid", distinct=True), latest=Max("date"))
 
 
 def _dated(queryset: QuerySet[Release], window: Window) -> QuerySet[Release]:

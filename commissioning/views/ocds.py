@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 import functools
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import render
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
 from commissioning.ocds import packages
+from commissioning.ocds.standards import LICENSE_URL
 from commissioning.selectors import ocds as selectors
 from core.calendar import start_of_day
 
@@ -34,6 +37,9 @@ def _moment(request: HttpRequest, name: str) -> datetime.datetime | None:
 
 
 def _window(request: HttpRequest) -> selectors.Window:
+    if "page" in request.GET:
+        raise BadQuery("This API is paged with cursors, not page numbers: leave out page= and "
+                       "follow links.next in each package to get the next one.")
     limit_text = request.GET.get("limit", str(selectors.MAX_PAGE_SIZE))
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= selectors.MAX_PAGE_SIZE:
         raise BadQuery(f"limit must be a whole number from 1 to {selectors.MAX_PAGE_SIZE}.")
@@ -46,7 +52,7 @@ def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
         return None
     query = request.GET.copy()
     query["cursor"] = cursor
-    return packages.absolute(f"{request.path}?{query.urlencode()}")
+    return packages.absolute(f"{request.path}?{query.urlencode()}", request=request)
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
@@ -61,12 +67,23 @@ def _bad_request(error: ValueError) -> JsonResponse:
 
 
 @require_GET
+def ocds_index(request):
+    """The landing page of the open data: what is published, where, and under which licence."""
+    return render(request, "commissioning/ocds/index.html", {
+        "summary": selectors.publication_summary(), "max_page_size": selectors.MAX_PAGE_SIZE,
+        "licence_url": LICENSE_URL, "publisher": settings.OCDS_PUBLISHER_NAME,
+        "ocid_prefix": settings.OCDS_OCID_PREFIX,
+        "bulk_url": getattr(settings, "OCDS_BULK_URL", ""),
+    })
+
+
+@require_GET
 def release_list(request):
     try:
         rows, cursor = selectors.release_page(window=_window(request))
     except (BadQuery, selectors.BadCursor) as error:
         return _bad_request(error)
-    uri = packages.absolute(request.get_full_path())
+    uri = packages.absolute(request.get_full_path(), request=request)
     return _json(packages.release_package(releases=rows, uri=uri,
                                           next_url=_next_url(request, cursor)))
 
@@ -87,7 +104,8 @@ def _json_not_found(view):
 def release_detail(request, release_id: str):
     release = selectors.release_get_public(release_id=release_id)
     return _json(packages.release_package(releases=[release],
-                                          uri=packages.release_url(release_id)))
+                                          uri=packages.release_url(release_id,
+                                                                   request=request)))
 
 
 @require_GET
@@ -96,10 +114,12 @@ def record_list(request):
         grouped, cursor = selectors.record_page(window=_window(request))
     except (BadQuery, selectors.BadCursor) as error:
         return _bad_request(error)
-    records = [packages.record(ocid=ocid, releases=rows) for ocid, rows in grouped.items()]
+    records = [packages.record(ocid=ocid, releases=rows, request=request)
+               for ocid, rows in grouped.items()]
     latest = max((row.date for rows in grouped.values() for row in rows), default=None)
     return _json(packages.record_package(
-        records=records, latest=latest, uri=packages.absolute(request.get_full_path()),
+        records=records, latest=latest,
+        uri=packages.absolute(request.get_full_path(), request=request),
         next_url=_next_url(request, cursor)))
 
 
@@ -108,5 +128,6 @@ def record_list(request):
 def record_detail(request, ocid: str):
     releases = selectors.record_releases_get_public(ocid=ocid)
     return _json(packages.record_package(
-        records=[packages.record(ocid=ocid, releases=releases)],
-        latest=max(row.date for row in releases), uri=packages.absolute(request.path)))
+        records=[packages.record(ocid=ocid, releases=releases, request=request)],
+        latest=max(row.date for row in releases),
+        uri=packages.absolute(request.path, request=request)))

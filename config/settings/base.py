@@ -36,7 +36,10 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 PORTAL_NAME = env("PORTAL_NAME", "Collaborative Commissioning Portal")
-PORTAL_OPERATOR = env("PORTAL_OPERATOR", "the portal operator")
+# The body that runs the portal, named in the footer (not shown when empty).
+PORTAL_OPERATOR = env("PORTAL_OPERATOR", "")
+# The GOV.UK phase banner ("alpha" or "beta"); empty once the service is live.
+PORTAL_PHASE = env("PORTAL_PHASE", "beta")
 PORTAL_CONTACT_EMAIL = env("PORTAL_CONTACT_EMAIL", "support@portal.example")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # for links in emails
 
@@ -352,3 +355,6 @@ CITIZENS_DATA_KEYS = env_list("CITIZENS_DATA_KEYS")
 # HiGHS (open source). Set to 1 only where gurobipy and its licence are installed.
 CITIZENS_LEXIMIN_ENABLED = env("CITIZENS_LEXIMIN_ENABLED", "") == "1"
 CITIZENS_SELECTION_MAX_SECONDS = int(env("CITIZENS_SELECTION_MAX_SECONDS", "300"))
+# Where the operator serves the nightly `manage.py export_ocds` files, if anywhere (a folder URL
+# holding releases.json and records.json); the /ocds/ page links them when set.
+OCDS_BULK_URL = env("OCDS_BULK_URL", "").rstrip("/")

@@ -4,6 +4,11 @@ from .base import *  # noqa: F403
 from .base import AUDIT_CHECKPOINT_KEYS, VAR_DIR, env
 
 DEBUG = True
+PORTAL_OPERATOR = env("PORTAL_OPERATOR", "Example Council, for demonstration")
+# Links in emails lead back to this server: `PORT=8010 make run` gives http://127.0.0.1:8010.
+# PORTAL_DEV_PORT, not PORT: honcho gives the worker and beat ports of their own.
+_DEV_PORT = env("PORTAL_DEV_PORT") or env("PORT", "8000")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://127.0.0.1:{_DEV_PORT}").rstrip("/")
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-key-never-used-in-production-8c1f6d0b5a"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 SECURE_SSL_REDIRECT = False

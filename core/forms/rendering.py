@@ -13,6 +13,7 @@ to the settings.
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 from pathlib import Path
 
@@ -59,11 +60,30 @@ def govuk_widget_classes(widget: django_widgets.Widget, *, has_errors: bool) -> 
     return f"{block} {block}--error" if has_errors else block
 
 
+def _is_radios(widget: django_widgets.Widget) -> bool:
+    return isinstance(widget, django_widgets.RadioSelect) and not isinstance(
+        widget, django_widgets.CheckboxSelectMultiple)
+
+
+def _without_blank_choice(widget: django_widgets.ChoiceWidget) -> django_widgets.ChoiceWidget:
+    """A copy of a required radios widget without Django's blank "---------" choice.
+
+    Model fields with choices and no default get a blank choice, which radios would show as a
+    pre-selected "---------" option. GOV.UK radios start with nothing selected instead.
+    """
+    choices = [(value, label) for value, label in widget.choices if value not in ("", None)]
+    trimmed = copy.copy(widget)
+    trimmed.choices = choices
+    return trimmed
+
+
 class GovukBoundField(BoundField):
     """A BoundField whose control carries GOV.UK classes and leaves validation to the server."""
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
         widget = widget or self.field.widget
+        if self.field.required and _is_radios(widget):
+            widget = _without_blank_choice(widget)
         attrs = dict(attrs or {})
         classes = govuk_widget_classes(widget, has_errors=bool(self.errors))
         if classes and not only_initial:

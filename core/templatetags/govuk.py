@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -145,6 +146,23 @@ def is_mapping(value) -> bool:
 
 
 @register.filter
+def govuk_label(bound_field: BoundField) -> str:
+    """The field's label, with " (optional)" when the person may leave it empty.
+
+    Not added twice (a label that already says "(optional)"), and not added to a field that
+    may be left empty for now but is needed later (``field.govuk_needed_later = True``, for
+    example a choice that publishing requires): the hint says when it is needed instead.
+    """
+    label = str(bound_field.label or "")
+    field = bound_field.field
+    if field.required or getattr(field, "govuk_needed_later", False):
+        return label
+    if label.rstrip().lower().endswith("(optional)"):
+        return label
+    return f"{label} (optional)"
+
+
+@register.filter
 def govuk_kind(bound_field: BoundField) -> str:
     """Which GOV.UK form-group layout a field needs (used by forms/govuk/field.html)."""
     widget = bound_field.field.widget
@@ -182,6 +200,47 @@ def portal_setting(name: str) -> str:
     from django.conf import settings
 
     return getattr(settings, name, "")
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+_WORDING = {"Signup": "Sign up"}  # allauth's page title for its "Sign Up" heading
+
+
+@register.filter(is_safe=True)
+def sentence_case(value) -> str:
+    """GOV.UK sentence case for headings and buttons written in title case by others.
+
+    "Two-Factor Authentication" becomes "Two-factor authentication", "Sign In" "Sign in".
+    The first word keeps its capital; so do acronyms (TOTP), words with inner capitals
+    (WebAuthn) and the words of the portal's name. Markup inside the value is left alone.
+    """
+    from django.conf import settings
+
+    keep = set(str(getattr(settings, "PORTAL_NAME", "")).split())
+    seen_first = False
+
+    def lower(match: re.Match) -> str:
+        word = match.group(0)
+        return word if word in keep else word.lower()
+
+    text = str(value)
+    for before, after in _WORDING.items():
+        text = re.sub(rf"\b{before}\b", after, text)
+    parts = _TAG_OR_TEXT.split(text)
+    for index, part in enumerate(parts):
+        if part.startswith("<") or not part.strip():
+            continue
+        if not seen_first:
+            first = re.search(r"[A-Za-z]+", part)
+            if first is None:
+                continue
+            seen_first = True
+            head, tail = part[:first.end()], part[first.end():]
+            parts[index] = head + _TITLE_WORD.sub(lower, tail)
+        else:
+            parts[index] = _TITLE_WORD.sub(lower, part)
+    return "".join(parts)
 
 
 @register.filter(is_safe=True)

@@ -45,7 +45,8 @@ def plan_edit(request, pk: int):
     if locked:
         return locked
     min_weight = hooks.min_weight_for(plan.authority)
-    initial = {"weight": plan.weight, "question": plan.question}
+    initial = {"weight": plan.weight,
+               "question": plan.question or selectors.plan_model_question(plan=plan)}
     form = PlanSettingsForm(request.POST or None, initial=initial, min_weight=min_weight)
     if request.method == "POST" and form.is_valid():
         try:

@@ -227,3 +227,15 @@ def test_partials_for_the_tender_pages_render(tender, commissioner):
     links = render_to_string("commissioning/evaluation/_tender_links.html", {"tender": tender})
     assert reverse("commissioning:criteria", args=[tender.pk]) in links
     assert reverse("commissioning:opening", args=[tender.pk]) not in links  # still a draft
+
+
+def test_the_question_link_is_not_called_optional_when_publishing_needs_it(
+        client, tender, commissioner):
+    build(tender, commissioner)
+    client.force_login(commissioner)
+    page = client.get(reverse("commissioning:criteria_questions", args=[tender.pk]))
+    html = page.content.decode()
+    question = tender.questions.get()
+    label = html.split(f'for="id_question_{question.pk}"', 1)[1].split("</label>", 1)[0]
+    assert "(optional)" not in label
+    assert "must be linked to a criterion before you publish" in html

@@ -356,7 +356,7 @@ def test_failed_sign_in_shows_an_error_summary_and_error_title(client):
     response = client.post("/accounts/login/", {"login": "", "password": ""})
     html = assert_csp_safe_page(response)
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
-    assert title.startswith("Error: Sign In – ")
+    assert title.startswith("Error: Sign in – ")
     page = Page(html)
     links = page.summary_links()
     assert links == ["#id_login", "#id_password"]

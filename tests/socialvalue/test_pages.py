@@ -93,3 +93,30 @@ def test_lists_use_a_constant_number_of_queries(client, plan, provider, contract
     add_ledger()
     add_ledger()
     assert [count(url) for url in urls] == before
+
+
+def test_the_question_box_starts_with_the_model_question_naming_the_outcomes(
+        client, authority, commissioner, local_measures):
+    plan = services.plan_create(actor=commissioner, authority=authority)
+    for code in ("L1", "L2", "L3"):
+        services.plan_measure_add(actor=commissioner, plan=plan, measure=local_measures[code],
+                                  relevance="Relevant")
+    client.force_login(commissioner)
+    page = client.get(reverse("socialvalue:plan_edit", args=[plan.pk])).content.decode()
+    box = page.split('name="question"', 1)[1].split("</textarea>", 1)[0]
+    assert "Describe the commitment your organisation will make" in box
+    assert "these outcomes: Local jobs; Local spend." in box  # each outcome once
+
+
+def test_a_written_question_is_kept_not_replaced_by_the_model(client, plan, commissioner):
+    client.force_login(commissioner)
+    page = client.get(reverse("socialvalue:plan_edit", args=[plan.pk])).content.decode()
+    box = page.split('name="question"', 1)[1].split("</textarea>", 1)[0]
+    assert "How will you create local jobs?" in box and "Describe the commitment" not in box
+
+
+def test_performance_report_headings_are_proper_words(client, ledger, commissioner):
+    client.force_login(commissioner)
+    page = client.get(reverse("socialvalue:performance")).content.decode()
+    assert "By authority" in page and "By supplier" in page
+    assert "authoritie" not in page
