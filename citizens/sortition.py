@@ -1,4 +1,4 @@
-"""The one place that talks to ``sortition-algorithms`` (GPL-3.0, see ADR 0010).
+"""The one place that talks to ``sortition-algorithms`` (GPL-3.0, see ADR 0017).
 
 Input is what a ``SelectionRun`` froze: pseudonymised pool rows (``id``, ``household`` and one
 column per feature), quota rows (``feature``, ``value``, ``min``, ``max``), the seats, the public

@@ -4,7 +4,7 @@ Each definition is a list of limbs; each limb reads the evidence snapshot (a pla
 decision can be re-evaluated from what it stored) and the definition version's thresholds, and
 says whether it passes and why, in words an applicant understands. No statute gives a number:
 every threshold is policy, set per version with its rationale (see the data migration and
-docs/decisions/0011-mutual-definitions.md).
+docs/decisions/0016-mutual-definitions.md).
 """
 
 from __future__ import annotations

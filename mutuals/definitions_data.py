@@ -1,4 +1,4 @@
-"""The first version of each definition, loaded by a data migration (see ADR 0011)."""
+"""The first version of each definition, loaded by a data migration (see ADR 0016)."""
 
 PROGRAMME_V1 = {
     "key": "programme", "version": 1, "effective_from": "2018-01-01",

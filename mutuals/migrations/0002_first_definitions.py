@@ -1,4 +1,4 @@
-"""Load the first version of each definition of a public service mutual (ADR 0011)."""
+"""Load the first version of each definition of a public service mutual (ADR 0016)."""
 
 from django.db import migrations
 
