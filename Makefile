@@ -13,7 +13,7 @@ DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 .PHONY: run test setup lint lock frontend benchmark clean
 
 run: setup
-	@mkdir -p var/broker/queue var/broker/processed var/emails
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/emails
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
 	@echo ""
