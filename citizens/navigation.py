@@ -31,13 +31,20 @@ def _my_panels(request) -> dict:
 
 
 def _runs_panels(request) -> bool:
+    """Authority staff from their cached roles (no query); facilitators by their panels."""
     from citizens.selectors.panels import managed_panels
+    from organisations.models import AUTHORITY_ROLES
+    from organisations.selectors import roles_by_organisation
 
-    return request.user.is_authenticated and managed_panels(user=request.user).exists()
+    if not request.user.is_authenticated:
+        return False
+    if set().union(*roles_by_organisation(user=request.user).values()) & AUTHORITY_ROLES:
+        return True
+    return managed_panels(user=request.user).exists()
 
 
 def register_items() -> None:
-    navigation.register(label="Citizen panels", url_name="citizens:panel_list",
+    navigation.register(label="Panels", url_name="citizens:panel_list",
                         visible=_everyone, order=40)
     navigation.register(label="Run panels", url_name="citizens:manage_list",
                         visible=_runs_panels, order=41)

@@ -36,5 +36,5 @@ def register() -> None:
         visible=_is_provider_member, context=_your_bids, order=30))
     navigation.register(label="Your bids", url_name="commissioning:bid_list",
                         visible=_is_provider_member, order=40)
-    navigation.register(label="Platform incidents", url_name="commissioning:incident_tenders",
+    navigation.register(label="Incidents", url_name="commissioning:incident_tenders",
                         visible=_is_platform_admin, order=90)

@@ -110,7 +110,8 @@ class AwardFilter(django_filters.FilterSet):
                                                  choices=RECIPIENT_TYPES,
                                                  empty_label="Any recipient")
     year = django_filters.NumberFilter(label="Year awarded", field_name="awarded_on",
-                                       lookup_expr="year")
+                                       lookup_expr="year", min_value=2000, max_value=2100,
+                                       decimal_places=0)
 
     class Meta:
         model = Award

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from core import dashboard, navigation, opportunities
 from grants.rules import MANAGING_ROLES
-from grants.selectors.assessment import assignments_for_assessor
 from grants.selectors.common import authority_ids, provider_ids
 from grants.selectors.rounds import open_rounds, round_status_counts
 from grants.workflows import ROUND
+from organisations.models import Role
 
 
 def _everyone(request) -> bool:
@@ -29,8 +29,9 @@ def _provider_member(request) -> bool:
 
 
 def _assessor(request) -> bool:
-    # Assessors are authority staff, so nobody else pays for the query.
-    return _authority_staff(request) and assignments_for_assessor(user=request.user).exists()
+    """Evaluators (who assess grants as they evaluate bids) see it from their roles alone, so
+    the menu costs no query; the page lists only the rounds they are assigned to."""
+    return bool(authority_ids(user=request.user, roles={Role.EVALUATOR}))
 
 
 def round_opportunities(limit: int) -> list[opportunities.Opportunity]:

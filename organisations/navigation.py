@@ -33,7 +33,7 @@ def _verification_panel(request) -> dict:
 def register_items() -> None:
     navigation.register(label="Dashboard", url_name="core:dashboard",
                         visible=lambda r: r.user.is_authenticated, order=10)
-    navigation.register(label="Verify organisations", url_name="organisations:verification_queue",
+    navigation.register(label="Verification", url_name="organisations:verification_queue",
                         visible=_is_platform_admin, order=70)
     dashboard.register(dashboard.Panel(
         key="organisation", template="organisations/panels/organisation.html",

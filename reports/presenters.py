@@ -303,8 +303,12 @@ def _panels(*, scope, page=None, everything=False) -> Table:
     rows = [{**row, "attendance": percent(row["present"], row["attendance_total"])}
             for row in panel_data.panels_participation(scope=scope)]
     rows, page_obj = _paged(rows, page, everything)
+    chart = _chart("Attendance at panel sessions", "Bars show the share of members present, "
+                   "in per cent.", [charts.Series("attendance", charts.BLUE)],
+                   [charts.Group(row["panel"], _bars(row, ["attendance"], "percent"))
+                    for row in rows])
     return Table(
-        caption="Citizen panels and participation", rows=rows, page=page_obj,
+        caption="Citizen panels and participation", rows=rows, page=page_obj, chart=chart,
         columns=[Column("Panel", "panel"), Column("Authority", "authority"),
                  Column("Phase", "phase"), Column("Seats", "seats", "count"),
                  Column("Members taking part", "members", "count"),
@@ -319,8 +323,13 @@ def _representativeness(*, scope, page=None, everything=False) -> Table:
     rows = [{**row, "met": "Yes" if row["met"] else "No"}
             for row in panel_data.representativeness(scope=scope)]
     rows, page_obj = _paged(rows, page, everything)
+    chart = _chart("Seats selected for each feature value", "Bars show the seats selected.",
+                   [charts.Series("selected", charts.GREEN)],
+                   [charts.Group(f"{row['panel']}: {row['feature']} {row['value']}",
+                                 _bars(row, ["selected"], "count")) for row in rows])
     return Table(
         caption="Panel make-up: targets against achieved", rows=rows, page=page_obj,
+        chart=chart,
         columns=[Column("Panel", "panel"), Column("Feature", "feature"),
                  Column("Value", "value"), Column("Target seats", "target"),
                  Column("In the pool", "pool", "count"),
@@ -332,8 +341,13 @@ def _panel_decisions(*, scope, page=None, everything=False) -> Table:
     rows = [{**row, "turnout": percent(row["voted"], row["eligible"])}
             for row in panel_data.decisions_and_responses(scope=scope)]
     rows, page_obj = _paged(rows, page, everything)
+    chart = _chart("Turnout in panel decisions", "Bars show the share of eligible members "
+                   "who voted, in per cent.", [charts.Series("turnout", charts.BLUE)],
+                   [charts.Group(row["decision"], _bars(row, ["turnout"], "percent"))
+                    for row in rows])
     return Table(
         caption="Panel decisions and the authority's responses", rows=rows, page=page_obj,
+        chart=chart,
         columns=[Column("Decision", "decision"), Column("Panel", "panel"),
                  Column("Method", "method"), Column("Outcome", "outcome"),
                  Column("Turnout", "turnout", "percent"), Column("Response", "response"),

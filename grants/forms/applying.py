@@ -171,7 +171,7 @@ class SectionForm(GovukForm):
         pk = question.pk
         if question.kind == "budget":
             rows = [{"item": cleaned.get(f"q{pk}_item_{i}") or "",
-                     "amount": str(cleaned[f"q{pk}_amount_{i}"])}
+                     "amount": _text(cleaned.get(f"q{pk}_amount_{i}"))}
                     for i in range(BUDGET_ROWS)
                     if cleaned.get(f"q{pk}_item_{i}") or cleaned.get(f"q{pk}_amount_{i}")]
             total = cleaned.get(f"q{pk}_total")
@@ -210,3 +210,8 @@ class WithdrawForm(GovukForm):
     confirm = forms.BooleanField(label="I want to withdraw this application",
                                  error_messages={"required": "Confirm that you want to "
                                                              "withdraw"})
+
+
+def _text(value) -> str:
+    """A cleaned value as text ("" when the field was missing or invalid)."""
+    return "" if value is None else str(value)

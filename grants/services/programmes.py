@@ -89,6 +89,8 @@ def contribution_add(*, actor, programme: Programme, funder, amount, committed_o
         raise ValidationError({"funder": f"{funder.name} already contributes to this programme."})
     if not funder.is_authority:
         raise ValidationError({"funder": "Only public bodies can pool funds here."})
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "The amount contributed must be more than £0."})
     contribution = FundingContribution.objects.create(
         programme=programme, funder=funder, amount=amount, committed_on=committed_on,
         notes=notes)

@@ -49,6 +49,8 @@ def assessor_declare(request, pk: int):
 @require_GET
 def assessor_queue(request, pk: int):
     round_, assignment = _assignment(request, pk)
+    if assignment is None:
+        raise PermissionDenied("You are not an assessor on this round.")
     if assignment.declared_at is None:
         raise PermissionDenied("Declare your conflicts of interest first.")
     return render(request, "grants/assessing/queue.html", {

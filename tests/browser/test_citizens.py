@@ -291,3 +291,5 @@ def test_a_guardian_consents_for_a_young_commissioner(page, check_accessibility)
     page.get_by_role("button", name="Send my answer").click()
     page.get_by_role("heading", name=re.compile("they can now take part")).wait_for()
     check_accessibility(page)
+    assert PanelMembership.objects.get(guardian_token="t0ken-for-test").status != (
+        PanelMembership.Status.AWAITING_GUARDIAN)

@@ -86,7 +86,7 @@ def test_platform_admin_signs_in_with_mfa_and_verifies_an_organisation(page, che
     sign_in(page, check_accessibility, admin.email, secret=SECRET)
     page.wait_for_url(re.compile("/dashboard/"))
     check_accessibility(page)
-    page.get_by_role("navigation").get_by_role("link", name="Verify organisations").click()
+    page.get_by_role("navigation").get_by_role("link", name="Verification").click()
     check_accessibility(page)
     page.get_by_role("link", name="Hillside Youth Project").click()
     check_accessibility(page)

@@ -36,3 +36,4 @@ def test_open_data_is_found_from_the_footer_and_its_page_is_accessible(page,
     check_accessibility(page)
     page.locator("main a[href='/ocds/releases/']").first.click()
     page.wait_for_url(re.compile("/ocds/releases/$"))
+    assert page.url.endswith("/ocds/releases/")

@@ -304,6 +304,8 @@ def test_a_team_is_supported_from_application_to_a_signed_off_milestone(browser,
     check_accessibility(page)
     _choose(page, "Sign it off")
     page.get_by_role("button", name="Record your review").click()
+    page.get_by_text("Thank you: the adviser is told.").wait_for()
+    page.goto(plan_url)
     page.get_by_role("link", name="Options appraisal").click()
     check_accessibility(page)
     page.get_by_label("What was done").fill("The appraisal chose a community benefit society.")

@@ -141,6 +141,12 @@ def evaluated_tender(authority, commissioner, *, scores=None, legal_form="cio",
                                 legal_form=legal_form),
             "dear": sealed_bid(tender, price="100000.00", name="Hillside Support",
                                legal_form=legal_form)}
+    if tender.is_reserved_for_mutuals:  # both bidders recognised under s.33 before opening
+        from tests.mutuals import support as mutual_support
+
+        for bid in bids.values():
+            mutual_support.profile(bid.organisation)
+            mutual_support.recognise(bid.organisation, key="s33")
     approver = staff(authority, Role.AUTHORITY_ADMIN)
     open_and_start(tender, commissioner, approver)
     for person in (evaluator, commissioner, approver):

@@ -48,7 +48,7 @@ def test_a_submission_cut_off_by_the_database_is_not_recorded_and_succeeds_on_re
         pytest.skip("the outage is a terminated PostgreSQL connection")
     before = payload(ready_bid)
     url = reverse("commissioning:bid_submit", args=[ready_bid.pk])
-    monkeypatch.setattr("commissioning.services.bids.submission.audit_record",
+    monkeypatch.setattr("commissioning.services.bids.submission.bid_audit",
                         _terminate_own_connection)
     response = browser.post(url, SUBMIT)
     assert response.status_code == 503

@@ -27,7 +27,7 @@ def _summary(harness, started: int) -> str:
     return f"{harness.requests - started} requests; all so far by status: {statuses}"
 
 
-def _assert_clean(harness) -> None:
+def assert_clean(harness) -> None:
     assert not harness.failures, (
         f"{len(harness.failures)} failures of {len(harness.kinds)} kinds:\n\n{harness.report()}")
 
@@ -66,7 +66,7 @@ def test_every_url_pattern_as_every_person(portal):
         "any, generated for the rest:",
         ", ".join(name for name in unmet if not name.startswith("admin:")) + " and "
         f"{sum(1 for name in unmet if name.startswith('admin:'))} admin pages"]
-    _assert_clean(harness)
+    assert_clean(harness)
 
 
 def test_every_form_with_hostile_input(portal):
@@ -84,4 +84,4 @@ def test_every_form_with_hostile_input(portal):
             sent += 1
     REPORT["every form"] = [f"{len(atlas.forms)} forms, {sent} cases; "
                             f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"]
-    _assert_clean(harness)
+    assert_clean(harness)
