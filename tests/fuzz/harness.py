@@ -24,7 +24,7 @@ from django.test import Client
 from tests.fuzz.portal import resolve_route
 
 # Rows of these are judged by what they point at, never on their own.
-OWNER_DEPTH = 3
+OWNER_DEPTH = 4
 STATUS_WITH_BODY = range(400, 500)
 
 
@@ -67,7 +67,23 @@ class Ownership:
         if actor.user is not None:
             for path in self.user_paths:
                 mine |= Q(**{path: actor.user.pk})
+            mine |= self._joined(actor.user)
         return self.model._base_manager.filter(owned).exclude(mine).order_by("pk")
+
+    def _joined(self, user) -> Q:
+        """Rows of what the person is a member of: a row of another model that links the person
+        to this row (a panel membership to its panel), or to the row this one belongs to (the
+        panel of a session). People act on what they have joined, as staff on their
+        organisation's rows."""
+        joined = Q(pk__in=[])
+        hops = [("", self.model)] + [
+            (f"{f.name}__", f.related_model) for f in self.model._meta.concrete_fields
+            if (f.many_to_one or f.one_to_one) and f.related_model is not None]
+        for prefix, target in hops:
+            for link, user_field, target_field in membership_links(target):
+                ids = link._base_manager.filter(**{user_field: user.pk}).values(target_field)
+                joined |= Q(**{f"{prefix}pk__in": ids})
+        return joined
 
     def snapshot(self, actor: Actor) -> tuple[list, str]:
         """The other parties' rows as they are now: their keys and a digest of their values."""
@@ -83,6 +99,27 @@ class Ownership:
         for row in rows.values_list(*columns).iterator(chunk_size=2000):
             hashed.update(repr(row).encode())
         return hashed.hexdigest()
+
+
+def membership_links(target) -> list[tuple[type[models.Model], str, str]]:
+    """(model, its field to a person, its field to `target`) for every membership model (one
+    whose name says so) that links people to rows of `target`. Organisations are left out:
+    an actor's organisations are its own already (Actor.own_organisations)."""
+    from organisations.models import Organisation
+
+    user_model = get_user_model()
+    found = []
+    if target is Organisation:
+        return found
+    for model in apps.get_models():
+        fields = [f for f in model._meta.concrete_fields
+                  if (f.many_to_one or f.one_to_one) and f.related_model is not None]
+        to_user = [f.name for f in fields if f.related_model is user_model]
+        to_target = [f.name for f in fields if f.related_model is target]
+        if model is not target and model.__name__.endswith("Membership") and to_user and (
+                to_target):
+            found += [(model, u, t) for u in to_user[:1] for t in to_target]
+    return found
 
 
 def ownerships() -> dict[str, Ownership]:
