@@ -84,10 +84,9 @@ def evidence_rows(profile: MutualProfile) -> list[dict]:
     return [{"key": key, "value": value} for key, value in rows]
 
 
-def limb_rows(results) -> list[dict]:
-    return [{"label": r["label"] if isinstance(r, dict) else r.label,
-             "passed": r["passed"] if isinstance(r, dict) else r.passed,
-             "reason": r["reason"] if isinstance(r, dict) else r.reason} for r in results]
+def limb_rows(results: list[dict]) -> list[dict]:
+    """Each limb's label, result and reason, as a decision stores them."""
+    return [{"label": r["label"], "passed": r["passed"], "reason": r["reason"]} for r in results]
 
 
 

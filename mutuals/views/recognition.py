@@ -58,7 +58,7 @@ def recognition_review(request, pk: int):
     profile = selectors.profile_of(organisation=recognition.organisation)
     return render(request, "mutuals/recognition/review.html", {
         "recognition": recognition, "definition": definition, "form": form,
-        "limbs": presenters.limb_rows(results),
+        "limbs": presenters.limb_rows([r.as_dict() for r in results]),
         "evidence_rows": presenters.evidence_rows(profile), "profile": profile,
         "contracts": selectors.declared_contracts_of(organisation=recognition.organisation)})
 
