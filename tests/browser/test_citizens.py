@@ -280,10 +280,10 @@ def _totp(user):
 
 def test_a_guardian_consents_for_a_young_commissioner(page, check_accessibility):
     panel, commissioner, facilitator = _panel(is_young=True)
-    PanelMembership.objects.create(panel=panel, role=PanelRole.YOUNG_MEMBER,
-                                   status=PanelMembership.Status.AWAITING_GUARDIAN,
-                                   user=factories.UserFactory(), guardian_token="t0ken-for-test",
-                                   guardian_email="parent@example.org")
+    membership = PanelMembership.objects.create(
+        panel=panel, role=PanelRole.YOUNG_MEMBER, status=PanelMembership.Status.AWAITING_GUARDIAN,
+        user=factories.UserFactory(), guardian_token="t0ken-for-test",
+        guardian_email="parent@example.org")
     page.goto("/panels/guardian/t0ken-for-test/")
     check_accessibility(page)
     page.get_by_label("Your full name").fill("Pat Parent")
@@ -291,5 +291,8 @@ def test_a_guardian_consents_for_a_young_commissioner(page, check_accessibility)
     page.get_by_role("button", name="Send my answer").click()
     page.get_by_role("heading", name=re.compile("they can now take part")).wait_for()
     check_accessibility(page)
-    assert PanelMembership.objects.get(guardian_token="t0ken-for-test").status != (
-        PanelMembership.Status.AWAITING_GUARDIAN)
+    membership.refresh_from_db()
+    assert membership.status != PanelMembership.Status.AWAITING_GUARDIAN
+    assert membership.guardian_name == "Pat Parent"
+    # The link is spent: it cannot be used a second time.
+    assert membership.guardian_token == ""
