@@ -8,6 +8,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes (pytest-xdist): each has its own test database, browser and live server.
+TEST_WORKERS ?= 2
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
 .PHONY: run test setup lint lock frontend benchmark clean
@@ -25,7 +27,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 setup: $(VENV)/.installed static/build/.built
 

@@ -7,7 +7,7 @@ from django.test.client import ClientMixin
 
 from accounts.policy import SECOND_FACTOR_SESSION_KEY, has_totp
 from organisations.models import Role
-from tests import factories
+from tests import factories, summary
 
 _django_login = ClientMixin._login
 
@@ -95,3 +95,27 @@ def clear_cache() -> None:
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+# The end-of-run summary (tests/summary.py), also when the tests ran in pytest-xdist workers.
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["summary"] = summary.dumps()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    text = getattr(node, "workeroutput", {}).get("summary")
+    if text:
+        summary.merge(text)
+
+
+def pytest_terminal_summary(terminalreporter):
+    summary.write(terminalreporter)
+
+
+def pytest_collection_modifyitems(items):
+    """The longest module (every URL and form as every person) first, so that with `pytest -n`
+    it starts at once and the other worker takes everything else meanwhile."""
+    items.sort(key=lambda item: "tests/fuzz/test_no_server_errors.py" not in str(item.path))

@@ -15,12 +15,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from tests import summary
 from tests.fuzz.atlas import walk
 from tests.fuzz.harness import Harness
 from tests.fuzz.portal import url_patterns
 
 QUIET_LOGGERS = ("django.request", "django.security")
-REPORT: dict[str, list[str]] = {}
+SECTION = "no server errors, whatever is sent"
+
+
+def report(name: str, lines: list[str]) -> None:
+    for line in lines:
+        summary.add(SECTION, f"{name}: {line}")
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +47,7 @@ def portal(django_db_setup, django_db_blocker):
             patterns = url_patterns()
             signed_in = time.monotonic()
             atlas = walk(harness, actors, patterns)
-            REPORT["walk"] = [
+            report("walk", [
                 f"demo loaded in {seeded - started:.0f} s, people signed in and their "
                 f"counterparties' rows digested in {signed_in - seeded:.0f} s, links walked in "
                 f"{time.monotonic() - signed_in:.0f} s; pages per person: " +
@@ -49,20 +55,10 @@ def portal(django_db_setup, django_db_blocker):
                 f"{len(patterns)} URL patterns, {len(actors)} people (anonymous included), "
                 f"{sum(atlas.pages.values())} pages walked, {len(atlas.forms)} forms found "
                 f"({len({(f.action.split('?')[0], f.signature) for _, f in atlas.forms})} "
-                f"distinct), {len(harness.failures)} failures while walking"]
+                f"distinct), {len(harness.failures)} failures while walking"])
             yield harness, actors, atlas
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             for name in QUIET_LOGGERS:
                 logging.getLogger(name).setLevel(logging.NOTSET)
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not REPORT:
-        return
-    terminalreporter.section("no server errors, whatever is sent")
-    for name, lines in REPORT.items():
-        for line in lines:
-            terminalreporter.write_line(f"{name}: {line}")
-

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from tests.fuzz.conftest import REPORT
+from tests.fuzz.conftest import report
 from tests.fuzz.inputs import URL_JUNK, form_cases, query_cases
 
 REAL_ARGUMENTS = 2  # argument sets per pattern: each person's own objects and other people's
@@ -60,12 +60,12 @@ def test_every_url_pattern_as_every_person(portal):
     taking = [pattern for pattern in atlas.patterns if pattern.groups]
     unmet = [pattern.name for pattern in taking
              if not any(atlas.samples.get(pattern.route, {}).values())]
-    REPORT["every URL"] = [
+    report("every URL", [
         f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s); arguments from "
         f"the demo's links for {len(taking) - len(unmet)} of {len(taking)} patterns that take "
         "any, generated for the rest:",
         ", ".join(name for name in unmet if not name.startswith("admin:")) + " and "
-        f"{sum(1 for name in unmet if name.startswith('admin:'))} admin pages"]
+        f"{sum(1 for name in unmet if name.startswith('admin:'))} admin pages"])
     assert_clean(harness)
 
 
@@ -82,6 +82,6 @@ def test_every_form_with_hostile_input(portal):
             harness.send(actor, form.method if form.method == "get" else "post", form.action,
                          data, case=f"[{label}] form on {form.page}")
             sent += 1
-    REPORT["every form"] = [f"{len(atlas.forms)} forms, {sent} cases; "
-                            f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"]
+    report("every form", [f"{len(atlas.forms)} forms, {sent} cases; "
+                            f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"])
     assert_clean(harness)
