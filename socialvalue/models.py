@@ -175,6 +175,7 @@ class DeliveryLedger(TimeStampedModel):
 
     class Frequency(models.TextChoices):
         QUARTERLY = "quarterly", "Quarterly"
+        SIX_MONTHLY = "six_monthly", "Every 6 months"
         MONTHLY = "monthly", "Monthly"
         ANNUAL = "annual", "Annually"
 
