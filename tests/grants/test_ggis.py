@@ -111,3 +111,15 @@ def test_declined_awards_are_not_listed(client, manager, live_award):  # noqa: F
     Award.objects.filter(pk=live_award.pk).update(status="declined")
     client.force_login(manager)
     assert len(csv_rows(client.get(URL, {"format": "csv"}))) == 1
+
+
+@pytest.mark.parametrize("query", [
+    {"awarded_from_day": "x", "awarded_from_month": "\x00", "awarded_from_year": "99999"},
+    {"awarded_to_year": "0001", "awarded_to_month": "1", "awarded_to_day": "1",
+     "format": "xlsx"},
+    {"format": "pdf", "page": "-1"},
+    {"awarded_from_day": "1" * 400, "format": "csv"},
+])
+def test_junk_is_a_page_or_a_plain_400_never_a_server_error(client, manager, query):
+    client.force_login(manager)
+    assert client.get(URL, query).status_code in (200, 400)
