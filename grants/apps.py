@@ -5,6 +5,7 @@ class GrantsConfig(AppConfig):
     name = "grants"
 
     def ready(self) -> None:
-        from grants import navigation, rules  # noqa: F401  (rules registers the permissions)
+        from grants import navigation, rules, socialvalue_links  # noqa: F401  (rules registers)
 
         navigation.register_items()
+        socialvalue_links.register()

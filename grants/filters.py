@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from core.calendar import start_of_day
@@ -167,3 +168,27 @@ class RoundApplicationFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.filter(Q(reference__icontains=value)
                                | Q(organisation__name__icontains=value)) if value else queryset
+
+
+class GgisDatesForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("awarded_from"), data.get("awarded_to")
+        if start and end and start > end:
+            self.add_error("awarded_to", "Awarded on or before must be the same as or after "
+                           "awarded on or after")
+        return data
+
+
+class GgisAwardFilter(django_filters.FilterSet):
+    """The awards in a GGIS upload: awarded between two dates (either may be left out)."""
+
+    awarded_from = GovukDateFilter(label="Awarded on or after", field_name="awarded_on",
+                                   lookup_expr="gte", help_text="For example, 1 4 2026.")
+    awarded_to = GovukDateFilter(label="Awarded on or before", field_name="awarded_on",
+                                 lookup_expr="lte", help_text="For example, 31 3 2027.")
+
+    class Meta:
+        model = Award
+        form = GgisDatesForm
+        fields = ["awarded_from", "awarded_to"]

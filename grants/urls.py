@@ -54,6 +54,7 @@ assessor_patterns = [
 manager_patterns = [
     path("manage/", manage.manage_home, name="manage_home"),
     path("manage/reports/", reports.grants_reports, name="reports"),
+    path("manage/reports/ggis/", reports.ggis_export, name="ggis_export"),
     path("manage/programmes/new/", manage.programme_create, name="programme_create"),
     path("manage/programmes/<int:pk>/", manage.programme_manage, name="programme_manage"),
     path("manage/programmes/<int:pk>/edit/", manage.programme_edit, name="programme_edit"),

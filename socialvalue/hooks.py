@@ -32,8 +32,9 @@ ContextResolver = Callable[[list[int]], dict[int, Context]]
 
 _min_weight: Callable[[object], Decimal] | None = None
 _plan_lock: Callable[[object], str | None] | None = None
-_plan_context: ContextResolver | None = None
-_ledger_context: ContextResolver | None = None
+# Several apps own plans and ledgers (contracts, grants): each registers a resolver.
+_plan_context: list[ContextResolver] = []
+_ledger_context: list[ContextResolver] = []
 
 
 def register_min_weight(function: Callable[[object], Decimal]) -> None:
@@ -47,13 +48,23 @@ def register_plan_lock(function: Callable[[object], str | None]) -> None:
 
 
 def register_plan_context(function: ContextResolver) -> None:
-    global _plan_context
-    _plan_context = function
+    if function not in _plan_context:
+        _plan_context.append(function)
 
 
 def register_ledger_context(function: ContextResolver) -> None:
-    global _ledger_context
-    _ledger_context = function
+    if function not in _ledger_context:
+        _ledger_context.append(function)
+
+
+def _resolve(resolvers: list[ContextResolver], ids: list[int]) -> dict[int, Context]:
+    found: dict[int, Context] = {}
+    for resolver in resolvers:
+        missing = [pk for pk in ids if pk not in found]
+        if not missing:
+            break
+        found |= resolver(missing)
+    return found
 
 
 def min_weight_for(authority) -> Decimal:
@@ -68,11 +79,11 @@ def plan_lock_reason(plan) -> str | None:
 
 def plan_contexts(plan_ids: Iterable[int]) -> dict[int, Context]:
     ids = list(plan_ids)
-    found = _plan_context(ids) if _plan_context and ids else {}
+    found = _resolve(_plan_context, ids) if ids else {}
     return {pk: found.get(pk) or Context(f"Social value plan {pk}") for pk in ids}
 
 
 def ledger_contexts(ledger_ids: Iterable[int]) -> dict[int, Context]:
     ids = list(ledger_ids)
-    found = _ledger_context(ids) if _ledger_context and ids else {}
+    found = _resolve(_ledger_context, ids) if ids else {}
     return {pk: found.get(pk) or Context(f"Delivery ledger {pk}") for pk in ids}

@@ -72,6 +72,7 @@ class Measure(models.Model):
         GBP = "gbp", "£ spend"
         TONNES_CO2E = "tco2e", "Tonnes CO2e"
         COUNT = "count", "Number"
+        WELLBY = "wellby", "WELLBYs"
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="measures")
     code = models.CharField(max_length=20)
@@ -174,6 +175,7 @@ class DeliveryLedger(TimeStampedModel):
 
     class Frequency(models.TextChoices):
         QUARTERLY = "quarterly", "Quarterly"
+        SIX_MONTHLY = "six_monthly", "Every 6 months"
         MONTHLY = "monthly", "Monthly"
         ANNUAL = "annual", "Annually"
 

@@ -105,8 +105,14 @@ def _awarded_round(cast, programme):
             report = award.reports.order_by("number").first()
             monitoring.report_submit(actor=user, report=report, progress="Sessions started.",
                                      spend_to_date=award.amount_paid,
-                                     results={m.pk: Decimal("60") for m in award.measures.all()})
+                                     results={m.pk: share(m.target, "0.3")
+                                              for m in award.measures.all()})
     round_move(actor=cast.manager, round_=round_, name="decide")
+
+
+def share(target: Decimal, fraction: str) -> Decimal:
+    """A part of a measure's target, as a report of what was delivered so far."""
+    return (target * Decimal(fraction)).quantize(Decimal("0.01"))
 
 
 def _report_and_close(cast, award, user):
@@ -119,7 +125,8 @@ def _report_and_close(cast, award, user):
     for report in award.reports.order_by("number"):
         monitoring.report_submit(actor=user, report=report, progress="Delivered as planned.",
                                  spend_to_date=spent,
-                                 results={m.pk: Decimal("210") for m in award.measures.all()})
+                                 results={m.pk: share(m.target, "0.55")
+                                          for m in award.measures.all()})
         monitoring.report_review(actor=cast.manager, report=report, accept=True)
     review = award.annual_reviews.first()
     monitoring.annual_review_complete(actor=cast.manager, review=review,

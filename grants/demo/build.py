@@ -57,6 +57,8 @@ BASE_PROGRAMME = dict(
     performance_measures="Volunteering hours; people supported; local spend.",
     ggis_scheme_id="GGIS-NSH-0001")
 
+DEMO_TARGETS = {"CP-1.1-A": "200", "CP-5.1-B": "3", "CP-5.2-A": "150"}
+
 
 class Cast:
     def __init__(self) -> None:
@@ -73,8 +75,11 @@ class Cast:
         Membership.objects.get_or_create(user=self.approver, organisation=self.authority,
                                          role=Role.GRANT_MANAGER)
         self.recipients = [self._recipient(*spec) for spec in RECIPIENTS]
-        self.measures = list(Measure.objects.filter(
-            outcome__theme__framework__authority__isnull=True).order_by("code")[:3])
+        # Hours of community support and wellbeing gained (WELLBYs, a Green Book value), with
+        # targets a small grant can reach; the order matters: applications choose the first two.
+        found = {m.code: m for m in Measure.objects.filter(
+            outcome__theme__framework__authority__isnull=True, code__in=DEMO_TARGETS)}
+        self.measures = [found[code] for code in DEMO_TARGETS if code in found]
 
     def _recipient(self, name, legal_form, charity, company):
         fields = {"name": name, "legal_form": legal_form, "size": "micro" if charity else "small",
@@ -161,7 +166,7 @@ def apply(cast, round_, org, user, amount, title, *, submit=True, stage=None):
                                             {"item": "Venue and equipment",
                                              "amount": str(Decimal(amount) * 2 / 5)}],
                                    "total": str(Decimal(amount))},
-                        "outcomes": [{"measure": m.pk, "target": "200"}
+                        "outcomes": [{"measure": m.pk, "target": DEMO_TARGETS[m.code]}
                                      for m in cast.measures[:2]]}[q.kind]
     apps.application_answers_save(actor=user, application=application, values=values)
     if submit:

@@ -57,6 +57,10 @@ class Award(TimeStampedModel):
         null=True, blank=True, help_text="When the award was first published as open data.")
     closed_on = models.DateField(null=True, blank=True)
     closure_notes = models.TextField(blank=True)
+    social_value_ledger = models.OneToOneField(
+        "socialvalue.DeliveryLedger", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="Where delivery of the chosen measures is recorded: the "
+        "same ledger contracts use.")
 
     class Meta:
         ordering = ["-awarded_on", "-id"]

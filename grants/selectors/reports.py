@@ -18,6 +18,12 @@ def awards_in_scope(*, user) -> QuerySet[Award]:
     return awards.filter(programme__authority_id__in=authority_ids(user=user))
 
 
+def ggis_awards(*, user) -> QuerySet[Award]:
+    """The awards a GGIS upload lists for this user, with what each row reads (no N+1)."""
+    return (awards_in_scope(user=user)
+            .select_related("programme__authority", "recipient").order_by("awarded_on", "pk"))
+
+
 def _grouped(awards, field: str, label_field: str | None = None) -> list[dict]:
     rows = (awards.values(field, *([label_field] if label_field else []))
             .annotate(count=Count("id"), awarded=Sum("amount_awarded"),

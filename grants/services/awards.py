@@ -33,6 +33,7 @@ from grants.models import (
     Round,
 )
 from grants.services.monitoring import schedule_reports
+from grants.services.social_value import award_ledger_open
 from grants.workflows import AWARD
 from organisations.selectors import admins_of
 
@@ -197,6 +198,7 @@ def agreement_accept(*, actor, award: Award, name: str, position: str) -> Award:
     transition(obj=award, workflow=AWARD, name="accept", actor=actor,
                organisation_id=award.recipient_id)
     schedule_reports(award=award)
+    award_ledger_open(actor=actor, award=award)
     audit_record(actor=actor, action="grant_agreement.accepted", obj=award,
                  organisation_id=award.recipient_id,
                  summary=f"Agreement accepted by {agreement.accepted_name}",

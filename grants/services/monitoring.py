@@ -16,6 +16,7 @@ from core.audit import audit_record
 from core.workflows import transition
 from grants import govs015
 from grants.models import AnnualReview, Award, MeasureResult, MonitoringReport, Variation
+from grants.services.social_value import report_delivery_record, report_delivery_review
 from grants.workflows import AWARD, REPORT
 
 REPORT_GRACE_DAYS = 30
@@ -77,6 +78,7 @@ def report_submit(*, actor, report: MonitoringReport, progress: str, spend_to_da
                                                defaults={"actual": actual})
     transition(obj=report, workflow=REPORT, name="submit", actor=actor,
                organisation_id=award.recipient_id)
+    report_delivery_record(actor=actor, report=report, results=results)
     return report
 
 
@@ -91,6 +93,8 @@ def report_review(*, actor, report: MonitoringReport, accept: bool,
     report.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "updated_at"])
     transition(obj=report, workflow=REPORT, name="accept" if accept else "return",
                actor=actor, reason=comment, organisation_id=report.award.programme.authority_id)
+    report_delivery_review(actor=actor, report=report, accept=accept,
+                           comment=comment.strip() or "Returned with the monitoring report")
     return report
 
 

@@ -4,12 +4,19 @@ Identifiers are ``<GRANTS_360G_PREFIX>-<award reference>`` (the prefix is regist
 360Giving and starts with ``360G-``). Recipients and funders carry their org-ids; the funding
 instrument goes in ``classifications`` with our own vocabulary, since 360Giving has no codelist
 for instruments. Amounts are JSON numbers (exact for pounds and pence: see `number`).
+
+A pooled programme names every funder in ``fundingOrganization`` (the managing authority
+first). The schema has no amount on an organisation, so each funder's share of the grant goes
+in ``commitmentTransaction``: one transaction per funder, ``provider`` its org-id, the value
+pro rata to what it put into the programme, the pennies left by rounding given to the first
+funder so the shares add up to ``amountAwarded`` exactly.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 
 from django.conf import settings
@@ -64,8 +71,48 @@ def programme_page(programme_id: int) -> str:
     return absolute(reverse("grants:programme_public", args=[programme_id]))
 
 
-def grant(award) -> dict:
+def funder_shares(programme, contributions: Sequence) -> list[tuple[object, Decimal]]:
+    """Each funder of the programme with the money it put in: the managing authority first,
+    with whatever of the budget the other funders did not contribute."""
+    others = [c for c in contributions if c.funder_id != programme.authority_id]
+    own = sum((c.amount for c in contributions if c.funder_id == programme.authority_id),
+              Decimal("0"))
+    lead = max(programme.total_budget - sum((c.amount for c in others), Decimal("0")), own)
+    return [(programme.authority, lead), *((c.funder, c.amount) for c in others)]
+
+
+def split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """``amount`` shared pro rata to ``weights`` in pence; the remainder goes to the first."""
+    total = sum(weights, Decimal("0"))
+    if total <= 0:
+        return [amount, *(Decimal("0.00") for _ in weights[1:])]
+    rest = [(amount * w / total).quantize(Decimal("0.01"), ROUND_DOWN) for w in weights[1:]]
+    return [amount - sum(rest, Decimal("0")), *rest]
+
+
+def _funders(award, contributions: Sequence) -> tuple[list[dict], list[dict]]:
     programme = award.programme
+    if not contributions:
+        return [organisation(programme.authority, "FUNDER")], []
+    shares = funder_shares(programme, contributions)
+    parts = split(award.amount_awarded, [amount for _, amount in shares])
+    organisations = [organisation(funder, "FUNDER") for funder, _ in shares]
+    recipient = organisation(award.recipient, "ORG")["id"]
+    commitments = [{
+        "id": f"{grant_id(award)}-FUNDER-{index}", "value": number(part), "currency": "GBP",
+        "transactionDate": award.awarded_on.isoformat(), "provider": org["id"],
+        "recipient": recipient,
+        "description": f"The share of this grant funded by {org['name']}, in proportion to "
+                       "its contribution to the pooled programme.",
+    } for index, (org, part) in enumerate(zip(organisations, parts, strict=True), start=1)
+        if part > 0]
+    return organisations, commitments
+
+
+def grant(award, contributions: Sequence = ()) -> dict:
+    """The award as a 360Giving grant; ``contributions`` are its programme's pooled funds."""
+    programme = award.programme
+    funders, commitments = _funders(award, contributions)
     page = programme_page(programme.pk)
     data = {
         "id": grant_id(award),
@@ -78,7 +125,7 @@ def grant(award) -> dict:
         "plannedDates": [{"startDate": award.planned_start.isoformat(),
                           "endDate": award.planned_end.isoformat()}],
         "recipientOrganization": [organisation(award.recipient, "ORG")],
-        "fundingOrganization": [organisation(programme.authority, "FUNDER")],
+        "fundingOrganization": funders,
         "grantProgramme": [{"code": programme.code, "title": programme.title, "url": page}],
         "fromOpenCall": "Yes" if award.from_open_call else "No",
         "classifications": [{"vocabulary": INSTRUMENT_VOCABULARY, "code": award.instrument,
@@ -87,6 +134,8 @@ def grant(award) -> dict:
         "dataSource": page,
         "url": page,
     }
+    if commitments:
+        data["commitmentTransaction"] = commitments
     if award.amount_requested:
         data["amountAppliedFor"] = number(award.amount_requested)
     if award.beneficiary_postcode:

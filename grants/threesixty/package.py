@@ -8,10 +8,12 @@ streaming response or a file.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 
 from django.utils import timezone
 
+from grants.models import FundingContribution
 from grants.selectors.awards import public_awards
 from grants.threesixty.grant import grant, prefix
 
@@ -22,7 +24,8 @@ EXPORT_FIELDS = (
     "reference", "title", "description", "instrument", "from_open_call", "amount_requested",
     "amount_awarded", "amount_paid", "amount_recovered", "awarded_on", "planned_start",
     "planned_end", "beneficiary_postcode", "updated_at", "published_at", "status",
-    "programme__code", "programme__title",
+    "programme__code", "programme__title", "programme__total_budget",
+    "programme__authority_id",
     *(f"programme__authority__{f}" for f in ORGANISATION_FIELDS),
     *(f"recipient__{f}" for f in ORGANISATION_FIELDS))
 SCHEMA_VERSION = "1.4"
@@ -42,9 +45,22 @@ def awards_in_batches(batch: int = BATCH) -> Iterator[list]:
         last = rows[-1].pk
 
 
+def contributions_by_programme(programme_ids) -> dict[int, list]:
+    """The pooled contributions of these programmes with their funders (one query)."""
+    found = defaultdict(list)
+    for contribution in (FundingContribution.objects.filter(programme_id__in=set(programme_ids))
+                         .select_related("funder").only(
+                             "programme_id", "amount", "funder_id",
+                             *(f"funder__{f}" for f in ORGANISATION_FIELDS))
+                         .order_by("committed_on", "pk")):
+        found[contribution.programme_id].append(contribution)
+    return found
+
+
 def grants() -> Iterator[dict]:
     for rows in awards_in_batches():
-        yield from (grant(award) for award in rows)
+        pooled = contributions_by_programme(award.programme_id for award in rows)
+        yield from (grant(award, pooled.get(award.programme_id, ())) for award in rows)
 
 
 def header() -> dict:

@@ -3,8 +3,9 @@
 Reimplemented from the 360Giving Data Quality Tool's checks (its library is AGPL, pins an old
 jsonschema and fetches org-id lists at import): zero amounts, 360G-prefixed or unrecognised
 org-id prefixes, charity and company number formats, title equal to description, long titles,
-implausible dates, planned start after end, missing Last Modified or Data Source, and one funder
-name with several identifiers.
+implausible dates, planned start after end, missing Last Modified or Data Source, one funder
+name with several identifiers, and (for pooled grants) funders' shares that do not add up to
+the amount awarded or name a provider that is not a funder.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 # The UK org-id.guide lists we issue (and those a recipient may have), offline.
 RECOGNISED_PREFIXES = frozenset({"GB-CHC", "GB-COH", "GB-SC", "GB-NIC", "GB-MPR", "GB-LAE",
@@ -67,10 +69,27 @@ def grant_problems(grant: dict, today: datetime.date | None = None) -> list[str]
             found.append(f"{ident}: the planned start is after the planned end.")
         if end and end.year > today.year + 25:
             found.append(f"{ident}: the planned end date is too far in the future.")
+    found += _share_problems(grant, ident)
     if not grant.get("dateModified"):
         found.append(f"{ident}: Last Modified is missing.")
     if not grant.get("dataSource"):
         found.append(f"{ident}: Data Source is missing.")
+    return found
+
+
+def _share_problems(grant: dict, ident: str) -> list[str]:
+    shares = grant.get("commitmentTransaction") or []
+    if not shares:
+        return []
+    found = []
+    funders = {org.get("id") for org in grant.get("fundingOrganization", [])}
+    for share in shares:
+        if share.get("provider") not in funders:
+            found.append(f"{ident}: a share is provided by {share.get('provider')}, which is "
+                         "not one of the grant's funders.")
+    total = sum(Decimal(str(share.get("value", 0))) for share in shares)
+    if total != Decimal(str(grant.get("amountAwarded", 0))):
+        found.append(f"{ident}: the funders' shares add up to {total}, not the amount awarded.")
     return found
 
 

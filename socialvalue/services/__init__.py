@@ -8,7 +8,7 @@ Public API for commissioning (and grants later)::
     commitments_monetise(*, plan, entries) -> dict[int, Monetised]
     commitments_record(*, plan, supplier, entries, contract_value, actor=None) -> CommitmentSet
     ledger_create(*, commitment_set, authority, starts_on, ends_on, actor,
-                  frequency="quarterly", tolerance=Decimal("10")) -> DeliveryLedger
+                  frequency="quarterly", tolerance=Decimal("10"), periods=None) -> DeliveryLedger
 """
 
 from socialvalue.counting import Issue

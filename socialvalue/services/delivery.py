@@ -21,8 +21,9 @@ from socialvalue.models import CommitmentSet, DeliveryLedger, DeliveryReport, De
 from socialvalue.services.commitments import commitment_has_error
 
 EVIDENCE_POLICY = DocumentPolicy()
-MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
-PERIOD_NAMES = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+MONTHS = {"monthly": 1, "quarterly": 3, "six_monthly": 6, "annual": 12}
+PERIOD_NAMES = {"monthly": "month", "quarterly": "quarter", "six_monthly": "reporting period",
+                "annual": "year"}
 REVIEWER_ROLES = (Role.CONTRACT_MANAGER, Role.COMMISSIONER, Role.AUTHORITY_ADMIN)
 SUPPLIER_ROLES = (Role.PROVIDER_ADMIN, Role.BID_WRITER)
 
@@ -65,11 +66,14 @@ def ledger_create(
     *, commitment_set: CommitmentSet, authority: Organisation, starts_on: datetime.date,
     ends_on: datetime.date, actor: Any, frequency: str = "quarterly",
     tolerance: Decimal = Decimal("10"),
+    periods: list[tuple[datetime.date, datetime.date]] | None = None,
 ) -> DeliveryLedger:
     """Turn the accepted commitments of the winning bid into targets per reporting period.
 
     Commitments flagged with an error by the counting rules are not tracked. First-year-only
     measures are spread over the periods of the first year; the rest over the whole term.
+    ``periods`` gives the reporting periods explicitly (a grant's monitoring schedule);
+    otherwise they follow ``frequency`` from ``starts_on``.
     """
     if commitment_set.plan.authority_id != authority.pk:
         raise ValidationError("These commitments were made to a different authority.")
@@ -82,7 +86,7 @@ def ledger_create(
     ledger = DeliveryLedger.objects.create(
         commitment_set=commitment_set, authority=authority,
         supplier_id=commitment_set.supplier_id, frequency=frequency, tolerance=tolerance)
-    periods = reporting_periods(starts_on, ends_on, frequency)
+    periods = periods or reporting_periods(starts_on, ends_on, frequency)
     first_year_ends = add_months(starts_on, 12)
     targets = []
     for commitment in commitment_set.commitments.select_related("plan_measure__measure"):

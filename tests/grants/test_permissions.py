@@ -90,6 +90,9 @@ def pages(w):
         (reverse("grants:manage_home"), MANAGER | {"other_staff", "assessor", "conflicted"}),
         (reverse("grants:awards_manage"), MANAGER | {"other_staff", "assessor", "conflicted"}),
         (reverse("grants:reports"), MANAGER | {"other_staff", "assessor", "conflicted"}),
+        (reverse("grants:ggis_export"), MANAGER | {"other_staff", "assessor", "conflicted"}),
+        (reverse("grants:ggis_export") + "?format=csv",
+         MANAGER | {"other_staff", "assessor", "conflicted"}),
     ]
 
 

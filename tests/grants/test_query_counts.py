@@ -60,7 +60,8 @@ def test_lists_are_constant(client, programme, open_round, manager, second_manag
         "manager": [reverse("grants:round_applications", args=[open_round.pk]),
                     reverse("grants:awards_manage"), reverse("grants:manage_home"),
                     reverse("grants:panel_pack", args=[open_round.pk]),
-                    reverse("grants:reports")],
+                    reverse("grants:reports"), reverse("grants:ggis_export"),
+                    reverse("grants:ggis_export") + "?format=xlsx"],
         "assessor": [reverse("grants:assessor_queue", args=[open_round.pk])],
     }
     grow(open_round, direct, manager, second_manager, assessor, 2)

@@ -3,6 +3,7 @@ the data-quality checks catch what they should; the public file and the command.
 
 import copy
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -126,3 +127,61 @@ def test_the_export_reads_a_constant_number_of_queries(live_award, programme, ma
         awards_service.agreement_accept(actor=user, award=award, name="N", position="P")
     assert queries() == before
     assert len(list(package.grants())) == 4
+
+
+@pytest.fixture
+def pooled_grant(live_award, programme, manager, other_authority):  # noqa: F811
+    """The programme (£1,000,000) pools £250,000 from another authority."""
+    from grants.services.programmes import contribution_add
+
+    contribution_add(actor=manager, programme=programme, funder=other_authority,
+                     amount=Decimal("250000"), committed_on=live_award.awarded_on)
+    return list(package.grants())[0]
+
+
+def test_a_pooled_grant_names_every_funder_with_its_share(pooled_grant, programme,
+                                                           other_authority, no_network):
+    assert_valid_package({"version": "1.4", "grants": [pooled_grant]})
+    funders = pooled_grant["fundingOrganization"]
+    assert [f["name"] for f in funders] == [programme.authority.name, other_authority.name]
+    assert all(f["id"].startswith("GB-LAE-") for f in funders)
+    shares = {s["provider"]: s["value"] for s in pooled_grant["commitmentTransaction"]}
+    # £30,000 split 750,000 : 250,000
+    assert shares == {funders[0]["id"]: 22500, funders[1]["id"]: 7500}
+    assert quality.grant_problems(pooled_grant) == []
+    assert quality.package_problems([pooled_grant]) == []
+
+
+def test_shares_add_up_to_the_award_to_the_penny():
+    from grants.threesixty.grant import split
+
+    parts = split(Decimal("100.00"), [Decimal("1"), Decimal("1"), Decimal("1")])
+    assert parts == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert sum(parts) == Decimal("100.00")
+
+
+def test_an_unpooled_grant_has_one_funder_and_no_shares(grant):
+    assert len(grant["fundingOrganization"]) == 1
+    assert "commitmentTransaction" not in grant
+
+
+def test_pooled_shares_that_are_wrong_fail(pooled_grant, no_network):
+    wrong_sum = copy.deepcopy(pooled_grant)
+    wrong_sum["commitmentTransaction"][1]["value"] = 7000
+    assert "add up to" in " ".join(quality.grant_problems(wrong_sum))
+    stranger = copy.deepcopy(pooled_grant)
+    stranger["commitmentTransaction"][1]["provider"] = "GB-LAE-ZZZ"
+    assert "not one of the grant's funders" in " ".join(quality.grant_problems(stranger))
+    as_text = copy.deepcopy(pooled_grant)
+    as_text["commitmentTransaction"][0]["value"] = "22,500"
+    errors = package_errors({"grants": [as_text]})
+    assert errors and any("commitmentTransaction" in e for e in errors), errors
+
+
+def test_the_pooled_export_reads_a_constant_number_of_queries(pooled_grant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        list(package.grants())
+    assert len(captured) <= 3  # the awards batch, their contributions, the empty next batch

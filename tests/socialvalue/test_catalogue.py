@@ -1,13 +1,14 @@
 """The catalogue: the shipped Social Value Model, authorities' imports, proxy versions."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from socialvalue import services
 from socialvalue.models import Framework, Measure, Outcome, ProxyValue, Theme
-from tests.socialvalue.conftest import LOCAL_ROWS, local_csv
+from tests.socialvalue.conftest import LOCAL_ROWS, entry, local_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +27,39 @@ def test_the_social_value_model_loads_themes_outcomes_and_example_measures(natio
     assert Measure.objects.filter(outcome__theme__framework=national).count() >= 10
 
 
-def test_the_shipped_catalogue_has_no_proxy_values_and_no_toms_or_hact(national):
-    assert not ProxyValue.objects.exists()
+OPEN_SOURCES = ("ONS, Annual Survey of Hours and Earnings", "DESNZ (then BEIS), Valuation of "
+                "greenhouse gas emissions", "HM Treasury, Green Book")
+
+
+def test_the_shipped_proxy_values_are_open_with_source_year_and_licence(national):
+    proxies = {p.measure.code: p for p in ProxyValue.objects.filter(
+        measure__outcome__theme__framework=national).select_related("measure")}
+    expected = {"CP-2.1-A": ("37430.00", 2024), "CP-2.1-B": ("37430.00", 2024),
+                "CP-4.1-A": ("37430.00", 2024), "CP-4.2-A": ("37430.00", 2024),
+                "CP-3.1-A": ("241.00", 2020), "CP-5.1-B": ("13000.00", 2019)}
+    assert {code: (str(p.value), p.price_base_year) for code, p in proxies.items()} == expected
+    for proxy in proxies.values():
+        assert proxy.licence == "Open Government Licence v3.0"
+        assert proxy.source.startswith(OPEN_SOURCES), proxy.source
+    assert proxies["CP-5.1-B"].measure.unit == Measure.Unit.WELLBY
+    assert proxies["CP-3.1-A"].measure.unit == Measure.Unit.TONNES_CO2E
+
+
+def test_measures_without_an_open_value_stay_unmonetised_and_no_toms_or_hact(national):
+    unpriced = set(Measure.objects.filter(outcome__theme__framework=national,
+                                          proxy_values__isnull=True)
+                   .values_list("code", flat=True))
+    assert {"CP-2.1-C", "CP-2.2-A", "CP-5.1-A", "CP-5.2-A"} <= unpriced
     text = services.catalogue.NATIONAL_FILE.read_text()
-    assert "TOMs" not in text and "HACT" not in text
+    assert "TOMs" not in text and "HACT" not in text and "Social Value Bank" not in text
+
+
+def test_a_catalogue_loaded_before_the_values_shipped_gains_them_once(national):
+    ProxyValue.objects.all().delete()
+    call_command("load_social_value_model", stdout=StringIO())
+    call_command("load_social_value_model", stdout=StringIO())
+    assert ProxyValue.objects.count() == 6
+    assert set(ProxyValue.objects.values_list("version", flat=True)) == {1}
 
 
 def test_loading_again_changes_nothing(national, capsys):
@@ -112,3 +142,19 @@ def test_a_plan_keeps_the_proxy_version_it_pinned(plan, authority, commissioner)
                               text=local_csv(LOCAL_ROWS[0].replace(",1000,", ",1500,")))
     assert plan.measures.get(measure__code="L1").proxy_value == pinned
     assert pinned.value == Decimal("1000.00")
+
+
+@pytest.mark.parametrize(("code", "quantity", "formula"), [
+    ("CP-3.1-A", "12", "12.00 × £241.00 × (1 − 0%) × 100% = £2,892.00"),
+    ("CP-2.1-B", "6", "6.00 × £37,430.00 × (1 − 0%) × 100% = £224,580.00"),
+    ("CP-5.1-B", "2.5", "2.50 × £13,000.00 × (1 − 0%) × 100% = £32,500.00"),
+])
+def test_a_plan_choosing_a_shipped_measure_gives_a_monetised_indicator(
+        national, authority, commissioner, code, quantity, formula):
+    measure = Measure.objects.get(outcome__theme__framework=national, code=code)
+    plan = services.plan_create(actor=commissioner, authority=authority)
+    services.plan_measure_add(actor=commissioner, plan=plan, measure=measure, relevance="Yes")
+    chosen = plan.measures.get()
+    assert chosen.proxy_value.licence == "Open Government Licence v3.0"
+    money = services.commitments_monetise(plan=plan, entries=[entry(chosen, quantity=quantity)])
+    assert money[chosen.pk].formula == formula
