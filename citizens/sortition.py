@@ -122,7 +122,7 @@ def _people_table(pool: list[dict], feature_names: list[str]) -> tuple[list[str]
 def select(*, seats: int, pool: list[dict], quotas: list[dict], seed: int, algorithm: str,
            already_selected: list[str] | None = None,
            progress: Callable[[int, str], None] | None = None,
-           max_seconds: int = 300) -> Outcome:
+           max_seconds: int = 300, solver: str = SOLVER) -> Outcome:
     """Draw a panel with the library; never raises for a selection that cannot be made.
 
     The library iterates over sets of ids, whose order depends on Python's string hashing,
@@ -132,7 +132,7 @@ def select(*, seats: int, pool: list[dict], quotas: list[dict], seed: int, algor
     """
     job = {"seats": seats, "pool": pool, "quotas": quotas, "seed": seed,
            "algorithm": algorithm, "already_selected": already_selected or [],
-           "max_seconds": max_seconds}
+           "max_seconds": max_seconds, "solver": solver}
     if os.environ.get("PYTHONHASHSEED") == HASH_SEED:
         return _select_here(**job, progress=progress)
     return _select_in_child(job, progress, timeout=max_seconds + 300)
@@ -179,7 +179,7 @@ def _child_main() -> None:
 
 def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
                  algorithm: str, already_selected: list[str], max_seconds: int,
-                 progress: Callable[[int, str], None] | None) -> Outcome:
+                 progress: Callable[[int, str], None] | None, solver: str = SOLVER) -> Outcome:
     from sortition_algorithms import Settings, read_in_features, read_in_people, run_stratification
 
     started = time.monotonic()
@@ -191,7 +191,7 @@ def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
     settings = Settings(
         id_column=ID, columns_to_keep=[], check_same_address=True,
         check_same_address_columns=[HOUSEHOLD], selection_algorithm=algorithm,
-        solver_backend=SOLVER, random_number_seed=seed)
+        solver_backend=solver, random_number_seed=seed)
     head, rows = _people_table(pool, feature_names)
     people, _ = read_in_people(head, rows, features, settings)
     chosen = None
