@@ -36,12 +36,29 @@ def library_version() -> str:
     return version(LIBRARY)
 
 
+def solver_problem(solver: str) -> str:
+    """Why the named solver backend cannot run here, or "" when it can."""
+    from importlib.util import find_spec
+
+    if solver not in ("highspy", "mip", "mip-cbc", "mip-highs"):
+        return f"The solver “{solver}” is not one this portal runs (highspy or mip)."
+    if solver.startswith("mip") and find_spec("mip") is None:
+        return ("The mip solver is configured but the mip package is not installed: install "
+                "it or set CITIZENS_SORTITION_SOLVER to highspy.")
+    return ""
+
+
 def commitment(*, seats: int, pool: list[dict], quotas: list[dict], algorithm: str,
-               already_selected: list[str]) -> str:
-    """SHA-256 of the frozen inputs, published before the seed is drawn."""
+               already_selected: list[str], solver: str = SOLVER) -> str:
+    """SHA-256 of the frozen inputs, published before the seed is drawn.
+
+    The solver is part of what decides the panel; it enters the hash only when it is not
+    the default, so that commitments published before it could be chosen still verify."""
     payload = {"seats": seats, "pool": sorted(pool, key=lambda row: row[ID]),
                "quotas": sorted(quotas, key=lambda q: (q["feature"], q["value"])),
                "algorithm": algorithm, "already_selected": sorted(already_selected)}
+    if solver != SOLVER:
+        payload["solver"] = solver
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()
 

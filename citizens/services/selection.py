@@ -126,12 +126,16 @@ def selection_freeze(*, actor, panel: Panel) -> SelectionRun:
     pool = _pool_rows(panel, features)
     if kind == SelectionRun.Kind.REPLACEMENT:
         pool += already_rows  # present so that their households can be excluded
-    algorithm = algorithm_for_panel()
+    algorithm, solver = algorithm_for_panel(), settings.CITIZENS_SORTITION_SOLVER
+    if sortition.solver_problem(solver):
+        raise ValidationError(sortition.solver_problem(solver))
     run = SelectionRun.objects.create(
         panel=panel, kind=kind, seats=seats, pool=pool, quotas=quotas,
         already_selected=already, algorithm_requested=algorithm, frozen_by=actor,
+        solver=solver,
         pool_hash=sortition.commitment(seats=seats, pool=pool, quotas=quotas,
-                                       algorithm=algorithm, already_selected=already))
+                                       algorithm=algorithm, already_selected=already,
+                                       solver=solver))
     audit_record(actor=actor, action="citizens.selection_freeze", obj=run,
                  summary=f"Pool of {len(pool)} frozen for {seats} seats; commitment "
                          f"{run.pool_hash[:12]}…", organisation_id=panel.authority_id,
@@ -204,7 +208,8 @@ def _draw(run: SelectionRun) -> sortition.Outcome:
     return sortition.select(
         seats=run.seats, pool=run.pool, quotas=run.quotas, seed=run.seed,
         algorithm=run.algorithm_requested, already_selected=run.already_selected,
-        progress=_progress(run.pk), max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS)
+        progress=_progress(run.pk), max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS,
+        solver=run.solver)
 
 
 @transaction.atomic
@@ -286,13 +291,14 @@ def selection_verify(*, run: SelectionRun) -> tuple[bool, list[str]]:
         raise ValidationError("Only a selection that ran can be verified.")
     check = sortition.commitment(seats=run.seats, pool=run.pool, quotas=run.quotas,
                                  algorithm=run.algorithm_requested,
-                                 already_selected=run.already_selected)
+                                 already_selected=run.already_selected, solver=run.solver)
     if check != run.pool_hash:
         return False, []
     outcome = sortition.select(seats=run.seats, pool=run.pool, quotas=run.quotas, seed=run.seed,
                                algorithm=run.algorithm_requested,
                                already_selected=run.already_selected,
-                               max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS)
+                               max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS,
+                               solver=run.solver)
     return outcome.selected == sorted(run.selected), outcome.selected
 
 

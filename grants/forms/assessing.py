@@ -132,5 +132,7 @@ class CitizensVoteForm(GovukForm):
     def __init__(self, *args, panels, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["panel"].queryset = panels
+        if len(panels) == 1:
+            self.fields["panel"].initial = panels[0].pk
         self.fields["panel"].error_messages.update(
             {"required": "Choose the panel", "invalid_choice": "Choose one of the panels"})

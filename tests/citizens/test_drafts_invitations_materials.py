@@ -222,3 +222,35 @@ def test_a_panel_configured_for_leximin_records_what_ran(panel, commissioner, se
     assert len(run.selected) == 6
     page = Client().get(reverse("citizens:fairness", args=[panel.pk]))
     assert "leximin was asked for but could not run here" in page.content.decode() or GUROBI
+
+
+def test_the_solver_is_frozen_with_the_pool_and_an_unusable_one_is_refused(panel, commissioner,
+                                                                           settings):
+    from citizens.services import recruitment
+    from citizens.services.panels import panel_set_registration
+    from tests.citizens.test_recruitment_selection import QUOTAS as PANEL_QUOTAS
+    from tests.citizens.test_recruitment_selection import fill_pool
+
+    recruitment.quotas_replace(actor=commissioner, panel=panel, rows=PANEL_QUOTAS)
+    panel_set_registration(actor=commissioner, panel=panel, open_=True)
+    fill_pool(panel, 12)
+    settings.CITIZENS_SORTITION_SOLVER = "gurobi-free-lunch"
+    with pytest.raises(ValidationError, match="not one this portal runs"):
+        selection.selection_freeze(actor=commissioner, panel=panel)
+    settings.CITIZENS_SORTITION_SOLVER = "highspy"
+    run = selection.selection_freeze(actor=commissioner, panel=panel)
+    assert run.solver == "highspy"
+    # commitments published before the solver could be chosen still verify
+    same = {"seats": 6, "pool": run.pool, "quotas": run.quotas, "algorithm": "maximin",
+            "already_selected": []}
+    assert sortition.commitment(**same) == sortition.commitment(**same, solver="highspy")
+    assert sortition.commitment(**same) != sortition.commitment(**same, solver="mip")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mip") is None, reason="mip is not installed")
+def test_the_cbc_backend_draws_a_panel_within_the_quotas():
+    outcome = sortition.select(seats=6, pool=POOL, quotas=QUOTAS, seed=3, algorithm="maximin",
+                               solver="mip")
+    assert outcome.success, outcome.error
+    chosen = [row for row in POOL if row["id"] in set(outcome.selected)]
+    assert sum(row["gender"] == "woman" for row in chosen) == 3
