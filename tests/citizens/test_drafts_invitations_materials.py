@@ -254,3 +254,21 @@ def test_the_cbc_backend_draws_a_panel_within_the_quotas():
     assert outcome.success, outcome.error
     chosen = [row for row in POOL if row["id"] in set(outcome.selected)]
     assert sum(row["gender"] == "woman" for row in chosen) == 3
+
+
+@pytest.mark.parametrize("role", ["member", "young_member", "facilitator", "officer",
+                                  "observer", "other_panel_member", "citizen",
+                                  "other_authority_staff", "anonymous"])
+def test_who_may_use_the_new_pages(client, panel, officer, role, request):
+    from tests.citizens.test_views import MANAGE, status
+
+    person = None if role == "anonymous" else request.getfixturevalue(role)
+    decision = make(panel, officer)
+    meeting = session_of(panel, officer)
+    assert status(client, person, reverse("citizens:decision_edit",
+                                          args=[decision.pk])) == MANAGE[role]
+    assert status(client, person, reverse("citizens:session_material_add",
+                                          args=[panel.pk, meeting.pk])) == MANAGE[role]
+    resend = status(client, person, reverse("citizens:invitations_resend", args=[panel.pk]),
+                    "post")
+    assert resend == (302 if MANAGE[role] == 200 else MANAGE[role])
