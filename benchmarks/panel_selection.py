@@ -53,7 +53,8 @@ def child(args) -> None:
     pool, quotas = build(args.pool, args.seats, args.features, args.seed)
     started = time.perf_counter()
     outcome = sortition.select(seats=args.seats, pool=pool, quotas=quotas, seed=args.seed,
-                               algorithm="maximin", max_seconds=args.max_seconds)
+                               algorithm=args.algorithm, max_seconds=args.max_seconds,
+                               solver=args.solver)
     seconds = time.perf_counter() - started
     # select() draws in its own interpreter (fixed hash seed): that process is our child.
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -61,7 +62,8 @@ def child(args) -> None:
     print(json.dumps({
         "success": outcome.success, "error": outcome.error, "seconds": round(seconds, 2),
         "cpu_seconds": round(used.ru_utime + used.ru_stime, 2),
-        "algorithm": outcome.algorithm_used, "selected": len(outcome.selected),
+        "algorithm": outcome.algorithm_used, "solver": args.solver,
+        "selected": len(outcome.selected),
         "peak_rss_mb": round(used.ru_maxrss / 1024, 1),
         "min_probability": round(probabilities[0], 4) if probabilities else None,
         "max_probability": round(probabilities[-1], 4) if probabilities else None}))
@@ -74,6 +76,9 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=6)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--max-seconds", type=int, default=600)
+    parser.add_argument("--solver", default="highspy",
+                        help="the library's solver backend: highspy, mip (CBC), mip-highs")
+    parser.add_argument("--algorithm", default="maximin")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -82,7 +87,8 @@ def main() -> None:
     command = [sys.executable, "-m", "benchmarks.panel_selection", "--child",
                "--pool", str(args.pool), "--seats", str(args.seats),
                "--features", str(args.features), "--seed", str(args.seed),
-               "--max-seconds", str(args.max_seconds)]
+               "--max-seconds", str(args.max_seconds), "--solver", args.solver,
+               "--algorithm", args.algorithm]
     done = subprocess.run(command, capture_output=True, text=True,
                           timeout=args.max_seconds + 600, check=False)
     if done.returncode:

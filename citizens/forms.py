@@ -284,6 +284,19 @@ class DecisionForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("options", "criteria")}
         return data
 
+    @classmethod
+    def initial_for(cls, decision) -> dict:
+        """The draft as the form shows it: options and criteria back in their line format."""
+        initial = {name: getattr(decision, name) for name in cls.base_fields
+                   if name not in ("options", "criteria")}
+        initial["options"] = "\n".join(
+            " | ".join([o.label, o.easy_read_summary, o.reference,
+                        "" if o.cost is None else str(o.cost)]).rstrip(" |")
+            for o in decision.options.all())
+        initial["criteria"] = "\n".join(f"{c.label} | {c.weight}"
+                                        for c in decision.criteria.all())
+        return initial
+
 
 class ResponseForm(forms.Form):
     stance = forms.ChoiceField(choices=OfficialResponse.Stance.choices, widget=forms.RadioSelect,

@@ -36,12 +36,29 @@ def library_version() -> str:
     return version(LIBRARY)
 
 
+def solver_problem(solver: str) -> str:
+    """Why the named solver backend cannot run here, or "" when it can."""
+    from importlib.util import find_spec
+
+    if solver not in ("highspy", "mip", "mip-cbc", "mip-highs"):
+        return f"The solver “{solver}” is not one this portal runs (highspy or mip)."
+    if solver.startswith("mip") and find_spec("mip") is None:
+        return ("The mip solver is configured but the mip package is not installed: install "
+                "it or set CITIZENS_SORTITION_SOLVER to highspy.")
+    return ""
+
+
 def commitment(*, seats: int, pool: list[dict], quotas: list[dict], algorithm: str,
-               already_selected: list[str]) -> str:
-    """SHA-256 of the frozen inputs, published before the seed is drawn."""
+               already_selected: list[str], solver: str = SOLVER) -> str:
+    """SHA-256 of the frozen inputs, published before the seed is drawn.
+
+    The solver is part of what decides the panel; it enters the hash only when it is not
+    the default, so that commitments published before it could be chosen still verify."""
     payload = {"seats": seats, "pool": sorted(pool, key=lambda row: row[ID]),
                "quotas": sorted(quotas, key=lambda q: (q["feature"], q["value"])),
                "algorithm": algorithm, "already_selected": sorted(already_selected)}
+    if solver != SOLVER:
+        payload["solver"] = solver
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()
 
@@ -122,7 +139,7 @@ def _people_table(pool: list[dict], feature_names: list[str]) -> tuple[list[str]
 def select(*, seats: int, pool: list[dict], quotas: list[dict], seed: int, algorithm: str,
            already_selected: list[str] | None = None,
            progress: Callable[[int, str], None] | None = None,
-           max_seconds: int = 300) -> Outcome:
+           max_seconds: int = 300, solver: str = SOLVER) -> Outcome:
     """Draw a panel with the library; never raises for a selection that cannot be made.
 
     The library iterates over sets of ids, whose order depends on Python's string hashing,
@@ -132,7 +149,7 @@ def select(*, seats: int, pool: list[dict], quotas: list[dict], seed: int, algor
     """
     job = {"seats": seats, "pool": pool, "quotas": quotas, "seed": seed,
            "algorithm": algorithm, "already_selected": already_selected or [],
-           "max_seconds": max_seconds}
+           "max_seconds": max_seconds, "solver": solver}
     if os.environ.get("PYTHONHASHSEED") == HASH_SEED:
         return _select_here(**job, progress=progress)
     return _select_in_child(job, progress, timeout=max_seconds + 300)
@@ -179,7 +196,7 @@ def _child_main() -> None:
 
 def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
                  algorithm: str, already_selected: list[str], max_seconds: int,
-                 progress: Callable[[int, str], None] | None) -> Outcome:
+                 progress: Callable[[int, str], None] | None, solver: str = SOLVER) -> Outcome:
     from sortition_algorithms import Settings, read_in_features, read_in_people, run_stratification
 
     started = time.monotonic()
@@ -191,7 +208,7 @@ def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
     settings = Settings(
         id_column=ID, columns_to_keep=[], check_same_address=True,
         check_same_address_columns=[HOUSEHOLD], selection_algorithm=algorithm,
-        solver_backend=SOLVER, random_number_seed=seed)
+        solver_backend=solver, random_number_seed=seed)
     head, rows = _people_table(pool, feature_names)
     people, _ = read_in_people(head, rows, features, settings)
     chosen = None

@@ -115,6 +115,8 @@ class Criterion(models.Model):
     label = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(default=1)
+    reference = models.CharField(max_length=100, blank=True,
+                                 help_text="Opaque reference of the caller's criterion.")
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

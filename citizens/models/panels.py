@@ -98,6 +98,7 @@ class PanelMembership(TimeStampedModel):
     is_replacement = models.BooleanField(default=False)
     invitation_token = models.CharField(max_length=64, blank=True, db_index=True)
     invited_at = models.DateTimeField(null=True, blank=True)
+    invitation_resent_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     guardian_email = models.EmailField(blank=True)
     guardian_token = models.CharField(max_length=64, blank=True, db_index=True)

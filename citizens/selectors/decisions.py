@@ -104,7 +104,9 @@ def decision_result(*, decision_id: int) -> dict | None:
     """For other apps: the declared result of a closed decision, else None.
 
     ``{"outcome", "quorate", "winners": [{"reference", "label", "cost"}], "scores":
-    {reference: score}, "closed_at"}``: options are given by the caller's references.
+    {reference: score}, "criterion_scores": {reference: {criterion reference: score}},
+    "score_max", "closed_at"}``: options and criteria are given by the caller's references
+    (scores are decimal strings, out of ``score_max``).
     """
     decision = Decision.objects.filter(pk=decision_id, status=Decision.Status.CLOSED).first()
     if decision is None:
@@ -116,7 +118,36 @@ def decision_result(*, decision_id: int) -> dict | None:
             "winners": [{"reference": by_id[w]["reference"], "label": by_id[w]["label"],
                          "cost": by_id[w]["cost"]} for w in decision.result["winners"]],
             "scores": {by_id[oid]["reference"]: value
-                       for oid, value in detail.get("scores", {}).items()}}
+                       for oid, value in detail.get("scores", {}).items()},
+            "criterion_scores": _criterion_scores(decision.config, detail),
+            "score_max": decision.config.get("score_max")}
+
+
+def _criterion_scores(config: dict, detail: dict) -> dict:
+    options = {o["id"]: o["reference"] for o in config["options"]}
+    criteria = {c["id"]: c.get("reference") or c["id"] for c in config.get("criteria", [])}
+    return {options[oid]: {criteria[cid]: value for cid, value in marks.items()}
+            for oid, marks in detail.get("per_criterion", {}).items()}
+
+
+def panels_taking_decisions(*, user, authority_id: int) -> QuerySet[Panel]:
+    """For other apps: the authority's panels this user may put a decision to."""
+    from citizens.selectors.panels import managed_panels
+
+    return managed_panels(user=user).filter(authority_id=authority_id).order_by("title")
+
+
+def decision_for_reference(*, reference: str) -> dict | None:
+    """For other apps: where the latest decision asked for under ``reference`` stands.
+
+    ``{"id", "status", "status_label", "panel_id", "panel_title", "title"}``, else None."""
+    decision = (Decision.objects.filter(reference=reference).select_related("panel")
+                .order_by("-created_at", "-id").first()) if reference else None
+    if decision is None:
+        return None
+    return {"id": decision.pk, "status": decision.status,
+            "status_label": decision.get_status_display(), "panel_id": decision.panel_id,
+            "panel_title": decision.panel.title, "title": decision.title}
 
 
 def export_document(*, decision: Decision) -> dict:

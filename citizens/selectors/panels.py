@@ -127,6 +127,11 @@ def members_of(*, panel: Panel) -> QuerySet[PanelMembership]:
     return panel.memberships.select_related("user", "pool_entry").order_by("role", "id")
 
 
+def invited_count(*, panel: Panel) -> int:
+    """Selected people who have not answered their invitation yet."""
+    return panel.memberships.filter(status=PanelMembership.Status.INVITED).count()
+
+
 def pool_figures(*, panel: Panel) -> dict:
     """Aggregates only: sizes and the households shared by more than one volunteer."""
     entries = PoolEntry.objects.filter(panel=panel)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from citizens.models import Attendance, ExpenseClaim, Panel, PanelSession, PaymentRun
+from citizens.models import Attendance, ExpenseClaim, Material, Panel, PanelSession, PaymentRun
 from citizens.models.panels import VOTING_ROLES
 
 
@@ -16,6 +16,11 @@ def session_get(*, panel: Panel, pk: int) -> PanelSession:
     if session is None:
         raise Http404("No such session.")
     return session
+
+
+def materials_of_session(*, session: PanelSession) -> QuerySet[Material]:
+    """The reading for one session, its documents with them (one query)."""
+    return session.materials.select_related("document").order_by("created_at", "id")
 
 
 def attendance_of(*, session: PanelSession) -> dict[int, str]:

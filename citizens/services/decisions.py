@@ -86,17 +86,53 @@ def decision_create(*, actor, panel, data: dict[str, Any], options: list[dict[st
     _validate(panel, data, options, criteria)
     decision = Decision.objects.create(panel=panel, created_by=actor,
                                        **{k: data[k] for k in DECISION_FIELDS if k in data})
+    _add_options_and_criteria(decision, options, criteria)
+    audit_record(actor=actor, action="citizens.decision_create", obj=decision,
+                 summary=f"Decision “{decision.title}” drafted ({decision.get_method_display()})",
+                 organisation_id=panel.authority_id)
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, actor, decision: Decision, data: dict[str, Any],
+                    options: list[dict[str, Any]],
+                    criteria: list[dict[str, Any]] | None = None) -> Decision:
+    """Change a draft decision: its settings, options and criteria, all checked again.
+
+    Once voting opens the configuration is frozen and nothing here applies."""
+    if not can(actor, "citizens.manage_decision", decision.panel):
+        raise PermissionDenied("You cannot change decisions of this panel.")
+    decision = Decision.objects.select_for_update().select_related("panel").get(pk=decision.pk)
+    if decision.status != Decision.Status.DRAFT:
+        raise ValidationError("Voting has opened: the decision's configuration is frozen.")
+    criteria = criteria or []
+    data = {k: data[k] for k in DECISION_FIELDS if k in data and k != "reference"}
+    _validate(decision.panel, {**data, "method": data.get("method", decision.method)},
+              options, criteria)
+    before = {k: str(getattr(decision, k)) for k in data}
+    for key, value in data.items():
+        setattr(decision, key, value)
+    decision.save()
+    decision.options.all().delete()
+    decision.criteria.all().delete()
+    _add_options_and_criteria(decision, options, criteria)
+    audit_record(actor=actor, action="citizens.decision_update", obj=decision,
+                 summary=f"Draft decision “{decision.title}” changed",
+                 organisation_id=decision.panel.authority_id,
+                 changes={"before": before, "options": [o["label"] for o in options]})
+    return decision
+
+
+def _add_options_and_criteria(decision: Decision, options: list[dict],
+                              criteria: list[dict]) -> None:
     DecisionOption.objects.bulk_create([DecisionOption(
         decision=decision, order=i, label=o["label"], easy_read_summary=o.get(
             "easy_read_summary", ""), reference=o.get("reference", ""), cost=o.get("cost"))
         for i, o in enumerate(options)])
     Criterion.objects.bulk_create([Criterion(
         decision=decision, order=i, label=c["label"], weight=c.get("weight", 1),
-        guidance=c.get("guidance", "")) for i, c in enumerate(criteria)])
-    audit_record(actor=actor, action="citizens.decision_create", obj=decision,
-                 summary=f"Decision “{decision.title}” drafted ({decision.get_method_display()})",
-                 organisation_id=panel.authority_id)
-    return decision
+        guidance=c.get("guidance", ""), reference=c.get("reference", ""))
+        for i, c in enumerate(criteria)])
 
 
 def frozen_configuration(decision: Decision) -> dict[str, Any]:
@@ -114,7 +150,8 @@ def frozen_configuration(decision: Decision) -> dict[str, Any]:
                      "reference": o.reference,
                      "cost": str(o.cost) if o.cost is not None else None}
                     for o in decision.options.all()],
-        "criteria": [{"id": str(c.pk), "label": c.label, "weight": c.weight}
+        "criteria": [{"id": str(c.pk), "label": c.label, "weight": c.weight,
+                      **({"reference": c.reference} if c.reference else {})}
                      for c in decision.criteria.all()],
     }
     return config

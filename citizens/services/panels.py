@@ -148,12 +148,16 @@ def material_add(*, actor, panel: Panel, title: str, summary: str, easy_read_sum
     if panel.is_young and not easy_read_summary.strip():
         raise ValidationError({"easy_read_summary": "Young commissioners' panels need an "
                                                     "easy-read summary of every material."})
+    if session is not None and session.panel_id != panel.pk:
+        raise ValidationError("That session belongs to another panel.")
     document = document_store(uploaded_file=upload, actor=actor) if upload else None
     material = Material.objects.create(panel=panel, title=title, summary=summary,
                                        easy_read_summary=easy_read_summary, document=document,
                                        session=session, added_by=actor)
     audit_record(actor=actor, action="citizens.material_add", obj=material,
-                 summary=f"Material “{title}” added", organisation_id=panel.authority_id)
+                 summary=f"Material “{title}” added"
+                         + (f" to the session “{session.title}”" if session else ""),
+                 organisation_id=panel.authority_id)
     return material
 
 

@@ -29,7 +29,7 @@ from citizens.rules import can
 from citizens.services.recruitment import features_of
 from core.audit import audit_record
 from core.notifications import notify
-from core.outbox import enqueue
+from core.outbox import enqueue, enqueue_many
 
 BUSY = (SelectionRun.Status.FROZEN, SelectionRun.Status.QUEUED, SelectionRun.Status.RUNNING)
 SEATED = (PanelMembership.Status.INVITED, PanelMembership.Status.AWAITING_GUARDIAN,
@@ -126,12 +126,16 @@ def selection_freeze(*, actor, panel: Panel) -> SelectionRun:
     pool = _pool_rows(panel, features)
     if kind == SelectionRun.Kind.REPLACEMENT:
         pool += already_rows  # present so that their households can be excluded
-    algorithm = algorithm_for_panel()
+    algorithm, solver = algorithm_for_panel(), settings.CITIZENS_SORTITION_SOLVER
+    if sortition.solver_problem(solver):
+        raise ValidationError(sortition.solver_problem(solver))
     run = SelectionRun.objects.create(
         panel=panel, kind=kind, seats=seats, pool=pool, quotas=quotas,
         already_selected=already, algorithm_requested=algorithm, frozen_by=actor,
+        solver=solver,
         pool_hash=sortition.commitment(seats=seats, pool=pool, quotas=quotas,
-                                       algorithm=algorithm, already_selected=already))
+                                       algorithm=algorithm, already_selected=already,
+                                       solver=solver))
     audit_record(actor=actor, action="citizens.selection_freeze", obj=run,
                  summary=f"Pool of {len(pool)} frozen for {seats} seats; commitment "
                          f"{run.pool_hash[:12]}…", organisation_id=panel.authority_id,
@@ -204,7 +208,8 @@ def _draw(run: SelectionRun) -> sortition.Outcome:
     return sortition.select(
         seats=run.seats, pool=run.pool, quotas=run.quotas, seed=run.seed,
         algorithm=run.algorithm_requested, already_selected=run.already_selected,
-        progress=_progress(run.pk), max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS)
+        progress=_progress(run.pk), max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS,
+        solver=run.solver)
 
 
 @transaction.atomic
@@ -250,19 +255,50 @@ def _invite_selected(run: SelectionRun) -> None:
         enqueue("citizens.send_invitation", membership.pk)
 
 
+INVITATION_VALID_FOR = timedelta(days=28)
+RESEND_INTERVAL = timedelta(hours=24)
+
+
+@transaction.atomic
+def invitations_resend(*, actor, panel: Panel, now=None) -> int:
+    """Send the invitation again, same link, to everyone selected who has not answered.
+
+    Idempotent: an invitation sent or resent in the last 24 hours is not sent again, so a
+    second press (or a retried request) sends nothing more. Expired invitations are left to
+    a replacement draw. Returns how many were queued."""
+    if not can(actor, "citizens.manage_panel", panel):
+        raise PermissionDenied("Only the panel's facilitators and officers resend invitations.")
+    now = now or timezone.now()
+    recent = now - RESEND_INTERVAL
+    due = list(PanelMembership.objects.select_for_update().filter(
+        panel=panel, status=PanelMembership.Status.INVITED, invited_at__gt=now
+        - INVITATION_VALID_FOR, invited_at__lte=recent).exclude(invitation_token="").exclude(
+        email="").exclude(invitation_resent_at__gt=recent).values_list("pk", flat=True))
+    if not due:
+        return 0
+    PanelMembership.objects.filter(pk__in=due).update(invitation_resent_at=now)
+    enqueue_many("citizens.send_invitation", [((pk,), {}) for pk in due])
+    audit_record(actor=actor, action="citizens.invitations_resend", obj=panel,
+                 summary=f"Invitation resent to {len(due)} selected "
+                         f"{'person' if len(due) == 1 else 'people'}",
+                 organisation_id=panel.authority_id, changes={"memberships": due})
+    return len(due)
+
+
 def selection_verify(*, run: SelectionRun) -> tuple[bool, list[str]]:
     """Re-run a finished selection from its frozen inputs and seed; True when it matches."""
     if run.seed is None or run.status != SelectionRun.Status.SUCCEEDED:
         raise ValidationError("Only a selection that ran can be verified.")
     check = sortition.commitment(seats=run.seats, pool=run.pool, quotas=run.quotas,
                                  algorithm=run.algorithm_requested,
-                                 already_selected=run.already_selected)
+                                 already_selected=run.already_selected, solver=run.solver)
     if check != run.pool_hash:
         return False, []
     outcome = sortition.select(seats=run.seats, pool=run.pool, quotas=run.quotas, seed=run.seed,
                                algorithm=run.algorithm_requested,
                                already_selected=run.already_selected,
-                               max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS)
+                               max_seconds=settings.CITIZENS_SELECTION_MAX_SECONDS,
+                               solver=run.solver)
     return outcome.selected == sorted(run.selected), outcome.selected
 
 
@@ -281,7 +317,7 @@ def invitation_respond(*, actor, token: str, accept: bool,
     membership = _membership_by_token(token, "invitation_token")
     if membership.status != PanelMembership.Status.INVITED:
         raise ValidationError("This invitation has already been answered.")
-    if membership.invited_at and membership.invited_at < timezone.now() - timedelta(days=28):
+    if membership.invited_at and membership.invited_at < timezone.now() - INVITATION_VALID_FOR:
         raise ValidationError("This invitation has expired: the seat goes to a replacement.")
     if accept and membership.panel.memberships.filter(
             user=actor, role=membership.role).exclude(pk=membership.pk).exists():

@@ -59,8 +59,21 @@ def manage(request, pk: int):
         "runs": selection_selectors.runs_of(panel=panel),
         "problems": selection.feasibility(panel=panel) if panel.quotas.exists() else [],
         "members": selectors.members_of(panel=panel),
+        "invited_count": selectors.invited_count(panel=panel),
         "decisions": decision_selectors.decisions_of(panel=panel, user=request.user),
         "appoint_form": AppointForm()})
+
+
+@login_required
+@require_POST
+def invitations_resend(request, pk: int):
+    panel = selectors.panel_get_for_user(user=request.user, pk=pk, perm=MANAGE)
+    count = selection.invitations_resend(actor=request.user, panel=panel)
+    messages.success(request, f"The invitation is sent again to {count} "
+                              f"{'person' if count == 1 else 'people'}, with the same link."
+                     if count else "Nobody is waiting for a reminder: invitations sent in the "
+                                   "last 24 hours are not sent again.")
+    return redirect("citizens:manage", pk=panel.pk)
 
 
 @login_required
@@ -183,3 +196,25 @@ def decision_new(request, pk: int):
             messages.success(request, "The decision is drafted. Open voting when ready.")
             return redirect("citizens:console", pk=decision.pk)
     return render(request, "citizens/manage/decision_form.html", {"panel": panel, "form": form})
+
+
+@login_required
+def decision_edit(request, pk: int):
+    decision = decision_selectors.decision_get_for_user(user=request.user, pk=pk,
+                                                        perm="citizens.manage_decision")
+    if decision.status != decision.Status.DRAFT:
+        messages.error(request, "Voting has opened: the decision's configuration is frozen.")
+        return redirect("citizens:console", pk=decision.pk)
+    form = DecisionForm(request.POST or None, initial=DecisionForm.initial_for(decision))
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision_services.decision_update(
+                actor=request.user, decision=decision, data=form.data_for_service(),
+                options=form.cleaned_data["options"], criteria=form.cleaned_data["criteria"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="options")
+        else:
+            messages.success(request, "The draft is saved.")
+            return redirect("citizens:console", pk=decision.pk)
+    return render(request, "citizens/manage/decision_form.html",
+                  {"panel": decision.panel, "form": form, "decision": decision})

@@ -48,6 +48,8 @@ def session(request, pk: int, session_pk: int):
     return render(request, "citizens/sessions/detail.html", {
         "panel": panel, "session": meeting, "form": form,
         "summary": selectors.attendance_summary(session=meeting),
+        "materials": selectors.materials_of_session(session=meeting),
+        "can_add_material": can(request.user, "citizens.facilitate", panel),
         "can_claim": selectors.may_claim(session=meeting, user=request.user)})
 
 

@@ -10,6 +10,7 @@ from citizens import presenters
 from citizens.forms import MaterialForm, ModerationForm, PostForm, ThreadForm
 from citizens.rules import can
 from citizens.selectors import panels as selectors
+from citizens.selectors import sessions as session_selectors
 from citizens.services import panels as services
 from citizens.views.common import paginate
 from core.documents import DocumentUploadField, document_response
@@ -32,20 +33,23 @@ class MaterialUploadForm(MaterialForm):
 
 
 @login_required
-def material_add(request, pk: int):
+def material_add(request, pk: int, session_pk: int | None = None):
     panel = selectors.panel_get_for_user(user=request.user, pk=pk, perm="citizens.facilitate")
+    meeting = session_selectors.session_get(panel=panel, pk=session_pk) if session_pk else None
     form = MaterialUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.material_add(actor=request.user, panel=panel, upload=data.pop("document"),
-                                  **data)
+                                  session=meeting, **data)
         except ValidationError as error:
             attach_errors(form, error, default_field="title")
         else:
             messages.success(request, "The material is in the panel space.")
-            return redirect("citizens:space", pk=panel.pk)
-    return render(request, "citizens/space/material_form.html", {"panel": panel, "form": form})
+            return (redirect("citizens:session", pk=panel.pk, session_pk=meeting.pk) if meeting
+                    else redirect("citizens:space", pk=panel.pk))
+    return render(request, "citizens/space/material_form.html",
+                  {"panel": panel, "form": form, "session": meeting})
 
 
 @login_required

@@ -118,3 +118,21 @@ class DecisionForm(GovukForm):
         source = (self.cleaned_data.get("external_source") or "").strip()
         return ({"source": source, "summary": self.cleaned_data.get("external_summary", "")}
                 if source else {})
+
+
+class CitizensVoteForm(GovukForm):
+    """Which of the authority's citizens' panels allocates the budget, and how much of it."""
+
+    panel = forms.ModelChoiceField(queryset=None, label="Citizens' panel", empty_label=None,
+                                   widget=forms.RadioSelect,
+                                   help_text="Panels you run as a facilitator or officer.")
+    budget = money("Budget the panel allocates", required=False,
+                   help_text="Leave empty to let the panel allocate all that remains.")
+
+    def __init__(self, *args, panels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].queryset = panels
+        if len(panels) == 1:
+            self.fields["panel"].initial = panels[0].pk
+        self.fields["panel"].error_messages.update(
+            {"required": "Choose the panel", "invalid_choice": "Choose one of the panels"})

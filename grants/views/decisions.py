@@ -10,13 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grants import answers as answer_rules
 from grants.filters import RoundApplicationFilter
-from grants.forms.assessing import DecisionForm, ModerationForm, ScreenForm
+from grants.forms.assessing import CitizensVoteForm, DecisionForm, ModerationForm, ScreenForm
 from grants.presenters import application_tag
 from grants.selectors import applications as selectors
 from grants.selectors import assessment as assessment_selectors
+from grants.selectors import participatory as participatory_selectors
 from grants.selectors import rounds as round_selectors
 from grants.services import applications as services
 from grants.services import assessment as assessment_services
+from grants.services import participatory
 from grants.views.common import form_page, paginate, post_action
 
 
@@ -127,5 +129,38 @@ def panel_pack(request, pk: int):
     pack = assessment_selectors.panel_pack(round_=round_, stage=stage)
     return render(request, "grants/manage/panel.html", {
         "round": round_, "stage": stage, "pack": pack,
+        "citizens_vote": participatory_selectors.vote_status(round_=round_),
         "rows": [{"application": a, "score": assessment_selectors.final_score(a),
                   "tag": application_tag(a, public=False)} for a in pack["rows"]]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def citizens_vote_request(request, pk: int):
+    round_ = round_selectors.round_get_for_user(user=request.user, pk=pk,
+                                                perm="grants.manage_round")
+    form = CitizensVoteForm(request.POST or None, panels=participatory_selectors.panels_for(
+        user=request.user, round_=round_))
+    back = reverse("grants:panel_pack", args=[pk]) + "?stage=full"
+    return form_page(request, form, lambda f: participatory.budget_vote_request(
+        actor=request.user, round_=round_, panel=f.cleaned_data["panel"],
+        budget=f.cleaned_data.get("budget")), success=back,
+        message="The shortlist is with the panel as a draft budget vote: its facilitator "
+                "opens and closes voting.", error_field="panel",
+        context={"caption": round_.title, "back": back, "button": "Ask the panel",
+                 "heading": "Ask a citizens' panel to allocate the budget",
+                 "intro": "Each shortlisted full application becomes an option with the amount "
+                          "it requests and a plain summary. The panel votes by the Method of "
+                          "Equal Shares; its allocation comes back here as a recommendation."})
+
+
+@login_required
+@require_POST
+def citizens_vote_apply(request, pk: int):
+    round_ = round_selectors.round_get_for_user(user=request.user, pk=pk,
+                                                perm="grants.manage_round")
+    return post_action(request, lambda: participatory.budget_vote_apply(
+        actor=request.user, round_=round_),
+        success=reverse("grants:panel_pack", args=[pk]) + "?stage=full",
+        message="The panel's allocation is recorded as the round's decisions: each needs "
+                "approval by a second grant manager.")

@@ -77,6 +77,7 @@ def pages(w):
         (reverse("grants:round_edit", args=[r.pk]), MANAGER),
         (reverse("grants:round_applications", args=[r.pk]), MANAGER),
         (reverse("grants:panel_pack", args=[r.pk]), MANAGER),
+        (reverse("grants:citizens_vote_request", args=[r.pk]), MANAGER),
         (reverse("grants:programme_manage", args=[p.pk]), MANAGER | {"assessor", "conflicted"}),
         (reverse("grants:programme_edit", args=[p.pk]), MANAGER),
         (reverse("grants:programme_compliance", args=[p.pk]),
