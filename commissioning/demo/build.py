@@ -109,7 +109,7 @@ def _tender_data(spec: dict) -> dict:
         "procedure": spec.get("procedure", Tender.Procedure.OPEN),
         "is_reserved_for_mutuals": spec.get("reserved", False),
         "contract_type": Tender.ContractType.SERVICES,
-        "is_light_touch": spec.get("light_touch", True), "estimated_value_ex_vat": value,
+        "estimated_value_ex_vat": value,  # light touch follows from the CPV codes
         "estimated_value_inc_vat": value * VAT, "max_term_months": spec.get("term", 36),
         "suitable_for_sme": True, "suitable_for_vcse": True,
     }
