@@ -55,6 +55,7 @@ def test_a_commissioner_sees_why_the_contract_is_light_touch(page, check_accessi
     page.get_by_text("How each CPV code was assessed").click()
     page.get_by_text(re.compile("72000000-5.*Not a light touch service")).wait_for()
     check_accessibility(page)
+    assert page.locator("[data-light-touch]").get_attribute("data-light-touch") == "yes"
 
 
 def _bid(deadline_in: timedelta):
@@ -111,3 +112,4 @@ def test_the_late_state_passes_axe(page, check_accessibility):
     page.goto(f"/bids/{bid.pk}/")
     page.get_by_text("This bid is late").wait_for()
     check_accessibility(page)
+    assert page.locator("#bid-countdown").get_attribute("data-state") == "late"
