@@ -183,3 +183,29 @@ def test_the_countdown_fragment_is_private_to_the_bids_parties(client, now, prov
     response = client.get(reverse("commissioning:bid_detail", args=[bid.pk]),
                           HTTP_HX_REQUEST="true")
     assert response.status_code == 404
+
+
+def test_the_countdown_poll_is_cheaper_than_the_page(client, now, provider, bid_writer,
+                                                     django_assert_max_num_queries):
+    # Every bidder's page polls it every 15 to 60 seconds: it must not rebuild the whole page.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bid = _bid_due_in(HOUR / 2, now, provider, bid_writer)
+    client.force_login(bid_writer)
+    address = reverse("commissioning:bid_detail", args=[bid.pk])
+    with CaptureQueriesContext(connection) as page:
+        client.get(address)
+    with CaptureQueriesContext(connection) as poll:
+        client.get(address, HTTP_HX_REQUEST="true")
+    assert len(poll) < len(page)
+    with django_assert_max_num_queries(12):
+        client.get(address, HTTP_HX_REQUEST="true")
+
+
+def test_reminding_many_bids_costs_a_few_queries_each(now, bid_writer, provider,
+                                                      django_assert_max_num_queries):
+    for _ in range(5):
+        _bid_due_in(HOUR / 2, now, provider, bid_writer)
+    with django_assert_max_num_queries(5 * 12 + 4):
+        assert reminders.bid_deadline_reminders_send(now=now) == 5
