@@ -20,4 +20,4 @@ def release_publish(tender_id: int, tags: list[str]) -> None:
 
 
 # Tasks defined beside the code they serve, imported here so Celery's autodiscovery finds them.
-from commissioning.bid_tasks import send_bid_receipt  # noqa: E402,F401
+from commissioning.bid_tasks import send_bid_receipt, send_deadline_reminders  # noqa: E402,F401

@@ -39,6 +39,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Every 5 minutes: remind suppliers with a draft bid 24 hours and 1 hour before the deadline.
+    "commissioning-send-deadline-reminders": {
+        "task": "commissioning.send_deadline_reminders",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     # Every 15 minutes: run the compliance checks whose interval has elapsed.
     "compliance-run-due-checks": {
         "task": "compliance.run_due_checks",

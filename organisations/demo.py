@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import CitizenProfile, User
 from core.audit import audit_record
 from organisations.models import Membership, Organisation, Role
+from organisations.services import organisation_authority_type_set
 
 DEMO_PASSWORD = "Commission-2026!"
 # Staff must use two-factor authentication; the demo accounts share this authenticator secret.
@@ -21,6 +22,13 @@ AUTHORITY = {
     "name": "Northshire County Council", "authority_code": "NSH",
     "address_line_1": "County Hall", "town": "Northby", "postcode": "LS1 1UR",
     "website": "https://www.northshire.example.org",
+}
+# A central government authority: the lower thresholds, £12,000 notifiable value and the fixed
+# 10% social value floor (PPN 002). Fictional, like every demo organisation.
+CENTRAL_AUTHORITY = {
+    "name": "Department for Community Services", "authority_code": "",
+    "address_line_1": "1 Victoria Street", "town": "London", "postcode": "SW1H 0ET",
+    "website": "https://www.community-services.example.gov.uk",
 }
 PROVIDERS = [
     {"name": "Riverside Community Trust", "legal_form": "cio", "charity_number": "1187654",
@@ -62,7 +70,8 @@ CITIZENS = [
 
 
 def seed(stdout) -> None:
-    organisations = {AUTHORITY["name"]: _authority()}
+    organisations = {AUTHORITY["name"]: _authority(AUTHORITY),
+                     CENTRAL_AUTHORITY["name"]: _authority(CENTRAL_AUTHORITY)}
     for spec in PROVIDERS:
         organisations[spec["name"]] = _provider(spec)
     for email, name, is_admin, roles, totp in PEOPLE:
@@ -74,6 +83,7 @@ def seed(stdout) -> None:
             _with_totp(user)
     for email, name, postcode, age_band in CITIZENS:
         _citizen(email, name, postcode, age_band)
+    _authority_types(organisations)
     text = login_text()
     logins_file().parent.mkdir(parents=True, exist_ok=True)
     logins_file().write_text(text, encoding="utf-8")
@@ -103,16 +113,26 @@ def login_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _authority() -> Organisation:
+def _authority(spec: dict) -> Organisation:
     authority, created = Organisation.objects.get_or_create(
-        name=AUTHORITY["name"], kind=Organisation.Kind.AUTHORITY,
-        defaults={**AUTHORITY, "legal_form": "public_body", "size": "large",
+        name=spec["name"], kind=Organisation.Kind.AUTHORITY,
+        defaults={**spec, "legal_form": "public_body", "size": "large",
                   "verification_status": "verified"},
     )
     if created:
         audit_record(actor=None, action="organisation.authority_created", obj=authority,
                      organisation_id=authority.pk, summary="Demo authority")
     return authority
+
+
+def _authority_types(organisations: dict[str, Organisation]) -> None:
+    """The platform admin records each demo authority's type, as on a live portal."""
+    admin = User.objects.get(email=PEOPLE[0][0])
+    for name, authority_type in ((AUTHORITY["name"], Organisation.AuthorityType.SUB_CENTRAL),
+                                 (CENTRAL_AUTHORITY["name"], Organisation.AuthorityType.CENTRAL)):
+        if organisations[name].authority_type != authority_type:
+            organisation_authority_type_set(actor=admin, organisation=organisations[name],
+                                            authority_type=authority_type)
 
 
 def _provider(spec: dict) -> Organisation:

@@ -106,17 +106,35 @@ class AuthorityForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "authority_code", "address_line_1", "address_line_2", "town",
-                  "postcode", "website"]
+        fields = ["name", "authority_type", "authority_code", "address_line_1",
+                  "address_line_2", "town", "postcode", "website"]
+        widgets = {"authority_type": forms.RadioSelect}
         labels = {"name": "Authority name", "address_line_1": "Address line 1",
                   "address_line_2": "Address line 2 (optional)", "town": "Town or city",
                   "website": "Website (optional)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority_type"]
+        field.required = True
+        field.choices = Organisation.AuthorityType.choices
+        field.help_text = AuthorityTypeForm.base_fields["authority_type"].help_text
 
     def clean_authority_code(self) -> str:
         return self.cleaned_data["authority_code"].strip().upper()
 
     def clean_postcode(self) -> str:
         return identifiers.normalise_postcode(self.cleaned_data["postcode"])
+
+
+class AuthorityTypeForm(forms.Form):
+    authority_type = forms.ChoiceField(
+        label="Type of authority", choices=Organisation.AuthorityType.choices,
+        widget=forms.RadioSelect,
+        help_text="Central government authorities and NHS bodies use the lower thresholds, "
+        "notify below-threshold contracts from £12,000 and weight social value at 10% or more "
+        "(PPN 002). Other authorities notify from £30,000.",
+    )
 
 
 class RejectForm(forms.Form):

@@ -36,6 +36,14 @@ class Organisation(TimeStampedModel):
         MEDIUM = "medium", "Medium (50 to 249 staff)"
         LARGE = "large", "Large (250 staff or more)"
 
+    class AuthorityType(models.TextChoices):
+        """The Procurement Act 2023 classes of authority that change thresholds and duties."""
+        CENTRAL = "central", "Central government authority"
+        SUB_CENTRAL = "sub_central", "Sub-central authority (for example a council)"
+        NHS = "nhs", "NHS body (treated as central government)"
+        DEVOLVED_WELSH = "devolved_welsh", "Devolved Welsh authority"
+        UTILITY = "utility", "Utility"
+
     class Verification(models.TextChoices):
         PENDING = "pending", "Awaiting verification"
         VERIFIED = "verified", "Verified"
@@ -63,6 +71,11 @@ class Organisation(TimeStampedModel):
         "Local authority code", max_length=4, blank=True,
         validators=[identifiers.validate_authority_code],
         help_text="The code in the local authorities in England register, such as BIR.",
+    )
+    authority_type = models.CharField(
+        "Authority type", max_length=20, choices=AuthorityType.choices, blank=True,
+        help_text="Sets the procurement thresholds, the below-threshold notifiable value and "
+        "the social value floor. Public authorities only.",
     )
     org_id = models.CharField(
         "Organisation identifier", max_length=40, blank=True, db_index=True,
@@ -101,6 +114,11 @@ class Organisation(TimeStampedModel):
     @property
     def is_authority(self) -> bool:
         return self.kind == self.Kind.AUTHORITY
+
+    @property
+    def procurement_authority_type(self) -> str:
+        """The authority type the procurement rules use: sub-central when none is recorded."""
+        return self.authority_type or self.AuthorityType.SUB_CENTRAL
 
     @property
     def is_verified(self) -> bool:

@@ -35,7 +35,9 @@ class OrganisationPresenter:
         rows += [(label, value) for label, value in self._numbers() if value]
         rows += [("Address", address), ("Website", o.website or "Not given"),
                  ("Governing document", self._document_link())]
-        if not o.is_authority:
+        if o.is_authority:
+            rows.insert(2, ("Authority type", self._authority_type()))
+        else:
             rows += [
                 ("Size", o.get_size_display()),
                 ("VCSE", "Yes" if o.is_vcse else "No"),
@@ -52,6 +54,21 @@ class OrganisationPresenter:
             ("FCA register number", o.fca_number),
             ("Local authority code", o.authority_code),
         )
+
+    def _authority_type(self) -> str:
+        o = self.organisation
+        label = (o.get_authority_type_display() if o.authority_type
+                 else "Not recorded: treated as a sub-central authority")
+        if not self.can_set_authority_type:
+            return label
+        return format_html('{} <a class="govuk-link" href="{}">Change<span '
+                           'class="govuk-visually-hidden"> authority type</span></a>', label,
+                           reverse("organisations:authority_type", args=[o.pk]))
+
+    @property
+    def can_set_authority_type(self) -> bool:
+        return self.organisation.is_authority and self.user.has_perm(
+            "organisations.set_authority_type", self.organisation)
 
     def _document_link(self) -> str:
         if self.document_url is None:

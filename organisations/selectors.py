@@ -81,6 +81,15 @@ def organisation_get_for_user(*, user, pk: int, perm: str = "organisations.view_
     return organisation
 
 
+def authority_get_for_type_change(*, user, pk: int) -> Organisation:
+    """An authority whose type `user` may set: 404 for a provider, 403 for anyone but admins."""
+    organisation = organisation_get_for_user(user=user, pk=pk,
+                                             perm="organisations.set_authority_type")
+    if not organisation.is_authority:
+        raise Http404("Only a public authority has an authority type.")
+    return organisation
+
+
 def invitation_of(*, organisation: Organisation, pk) -> Invitation:
     """One invitation of an (already checked) organisation, or 404."""
     return one_of_or_404(organisation.invitations, pk, message="No such invitation.")

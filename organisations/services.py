@@ -131,6 +131,7 @@ def authority_create(*, actor, data: dict[str, Any], admin_email: str) -> Organi
     )
     _apply(authority, {k: v for k, v in data.items() if k != "legal_form"})
     authority.authority_code = (data.get("authority_code") or "").upper()
+    authority.authority_type = data.get("authority_type") or Organisation.AuthorityType.SUB_CENTRAL
     authority.full_clean()
     authority.save()
     audit_record(actor=actor, action="organisation.authority_created", obj=authority,
@@ -139,6 +140,30 @@ def authority_create(*, actor, data: dict[str, Any], admin_email: str) -> Organi
     invitation_create(actor=actor, organisation=authority, email=admin_email,
                       role=Role.AUTHORITY_ADMIN)
     return authority
+
+
+@transaction.atomic
+def organisation_authority_type_set(*, actor, organisation: Organisation,
+                                    authority_type: str) -> Organisation:
+    """A platform admin records which class of authority the Procurement Act puts it in.
+
+    The type is a legal fact about the body, not a preference: it sets the thresholds, the
+    below-threshold notifiable value and the social value floor, so only platform admins set it.
+    """
+    if not (actor.is_authenticated and actor.is_platform_admin):
+        raise PermissionDenied
+    if not organisation.is_authority:
+        raise ValidationError({"authority_type": "Only a public authority has an authority type."})
+    if authority_type not in Organisation.AuthorityType.values:
+        raise ValidationError({"authority_type": "Choose the type of authority."})
+    before = organisation.authority_type
+    organisation.authority_type = authority_type
+    organisation.save(update_fields=["authority_type", "updated_at"])
+    audit_record(actor=actor, action="organisation.authority_type_set", obj=organisation,
+                 organisation_id=organisation.pk,
+                 summary=f"Authority type set to {organisation.get_authority_type_display()}",
+                 changes={"authority_type": [before, authority_type]})
+    return organisation
 
 
 @transaction.atomic

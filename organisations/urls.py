@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/registered/", views.registered, name="registered"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/authority-type/", views.authority_type, name="authority_type"),
     path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
     path("<int:pk>/governing-document/", views.governing_document, name="governing_document"),
     path("<int:pk>/members/", views.members, name="members"),

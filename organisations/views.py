@@ -13,6 +13,7 @@ from organisations import selectors, services
 from organisations.filters import VerificationFilter
 from organisations.forms import (
     AuthorityForm,
+    AuthorityTypeForm,
     InvitationForm,
     OrganisationForm,
     RejectForm,
@@ -69,6 +70,25 @@ def edit(request, pk: int):
             messages.success(request, "Organisation profile saved.")
             return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def authority_type(request, pk: int):
+    organisation = selectors.authority_get_for_type_change(user=request.user, pk=pk)
+    form = AuthorityTypeForm(request.POST or None,
+                             initial={"authority_type": organisation.authority_type})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_authority_type_set(
+                actor=request.user, organisation=organisation,
+                authority_type=form.cleaned_data["authority_type"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, "Authority type saved.")
+            return redirect("organisations:detail", pk=organisation.pk)
+    return render(request, "organisations/authority_type.html",
+                  {"form": form, "organisation": organisation})
 
 
 @login_required

@@ -109,7 +109,7 @@ def _tender_data(spec: dict) -> dict:
         "procedure": spec.get("procedure", Tender.Procedure.OPEN),
         "is_reserved_for_mutuals": spec.get("reserved", False),
         "contract_type": Tender.ContractType.SERVICES,
-        "is_light_touch": spec.get("light_touch", True), "estimated_value_ex_vat": value,
+        "estimated_value_ex_vat": value,  # light touch follows from the CPV codes
         "estimated_value_inc_vat": value * VAT, "max_term_months": spec.get("term", 36),
         "suitable_for_sme": True, "suitable_for_vcse": True,
     }
@@ -138,9 +138,10 @@ def published_tender(cast: Cast, spec: dict, *, deadline_days: int = 35) -> Tend
     tender = tender_create(actor=actor, authority=cast.authority, data=_tender_data(spec))
     deadline = timezone.localtime(now + timedelta(days=deadline_days)).replace(
         hour=12, minute=0, second=0, microsecond=0)
+    # The CPV codes first: they decide light touch, which the timeline's minimum depends on.
+    tender_cpv_set(actor=actor, tender=tender, codes=spec["cpv"], main=spec["cpv"][0])
     tender_set_timeline(actor=actor, tender=tender, deadline=deadline,
                         questions_deadline=deadline - timedelta(days=10))
-    tender_cpv_set(actor=actor, tender=tender, codes=spec["cpv"], main=spec["cpv"][0])
     for title, description, value in spec.get("lots", []):
         lot_save(actor=actor, tender=tender, data={
             "title": title, "description": description, "estimated_value_ex_vat": value})

@@ -113,7 +113,7 @@ class ProcurementSettingsForm(forms.Form):
     min_social_value_weight = WeightField(
         label="Minimum weight of the social value criterion",
         help_text="Every tender of your authority must weight social value at least this much. "
-        "Central government bodies apply at least 10% (PPN 002).")
+        "You can raise it above the portal's minimum, not lower it.")
 
 
 class ConfirmDeleteForm(forms.Form):

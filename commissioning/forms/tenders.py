@@ -28,7 +28,7 @@ class TenderForm(GovukModelForm):
         model = Tender
         fields = [
             "title", "reference", "summary", "description", "procedure", "contract_type",
-            "is_light_touch", "is_reserved_for_mutuals", "max_term_months",
+            "is_reserved_for_mutuals", "max_term_months",
             "estimated_value_ex_vat", "estimated_value_inc_vat", "max_lots_per_supplier",
             "lot_limit_rule", "suitable_for_sme", "suitable_for_vcse",
         ]
@@ -36,8 +36,6 @@ class TenderForm(GovukModelForm):
             "title": "Title", "reference": "Your reference",
             "summary": "Summary in plain language", "description": "Full description",
             "procedure": "Procedure", "contract_type": "Type of contract",
-            "is_light_touch": "This is a light-touch contract (social, health, education or "
-                              "other services to individuals)",
             "is_reserved_for_mutuals": "Reserve this contract for public service mutuals "
                                        "(section 33)",
             "max_term_months": "Maximum contract term, in months",
@@ -53,7 +51,9 @@ class TenderForm(GovukModelForm):
             "reference": "Unique within your organisation, for example ASC-2027-014.",
             "summary": "What you are buying and why, in words anyone can understand.",
             "is_reserved_for_mutuals": "Only for light-touch services under the competitive "
-                                       "flexible procedure, with a maximum term of 5 years.",
+                                       "flexible procedure, with a maximum term of 5 years. "
+                                       "Whether the contract is light touch follows from its "
+                                       "main CPV code.",
             "estimated_value_inc_vat": "Used to decide whether the contract is above the "
                                        "threshold when you publish.",
             "max_lots_per_supplier": "Leave empty if a supplier can win every lot.",

@@ -19,6 +19,7 @@ from commissioning.models.pipeline import (
     Project,
 )
 from commissioning.models.publication import Release
+from commissioning.models.reminders import BidDeadlineReminder
 from commissioning.models.tenders import (
     AuthorityProcurementSettings,
     Clarification,
@@ -36,7 +37,8 @@ from commissioning.models.tenders import (
 
 __all__ = [
     "AssessmentSummary", "AuthorityProcurementSettings", "Award", "AwardCriterion", "Bid",
-    "BidFile", "BidReceipt", "CitizenComment", "Clarification", "ConflictDeclaration",
+    "BidDeadlineReminder", "BidFile", "BidReceipt", "CitizenComment", "Clarification",
+    "ConflictDeclaration",
     "ConflictsAssessment", "ConsortiumMember", "Contract", "ContractKpi", "DeadlineChange",
     "DocumentSlot", "EngagementEvent", "Lot", "MarketQuestion", "MarketResponse",
     "ModeratedScore", "Opening", "Project", "Release", "ScaleDescriptor", "Score",

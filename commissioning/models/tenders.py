@@ -62,7 +62,10 @@ class Tender(TimeStampedModel):
     procedure = models.CharField(max_length=30, choices=Procedure.choices)
     contract_type = models.CharField(max_length=20, choices=ContractType.choices,
                                      default=ContractType.SERVICES)
-    is_light_touch = models.BooleanField(default=False)
+    is_light_touch = models.BooleanField(
+        default=False, editable=False,
+        help_text="Derived from the main CPV code when the codes are set "
+        "(commissioning.light_touch); kept as published once the tender is published.")
     is_reserved_for_mutuals = models.BooleanField(
         default=False, help_text="Reserved to public service mutuals (Procurement Act s.33).")
     estimated_value_ex_vat = MoneyField()

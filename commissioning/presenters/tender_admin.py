@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.urls import reverse
 
+from commissioning import light_touch
 from commissioning.models import Tender
 from commissioning.presenters.tenders import cpv_text, optional_url, staff_tag
 from commissioning.services.tenders import criteria_problems, publication_review
@@ -33,6 +34,18 @@ class TenderAdminPresenter:
     @cached_property
     def is_draft(self) -> bool:
         return self.tender.status == Tender.Status.DRAFT
+
+    @cached_property
+    def light_touch(self) -> dict:
+        """Why the contract is (or is not) light touch, from its CPV codes."""
+        assessment = light_touch.assess_tender(self.tender)
+        differs = (not self.is_draft and assessment.main is not None
+                   and assessment.is_light_touch != self.tender.is_light_touch)
+        recorded = "light touch" if self.tender.is_light_touch else "not light touch"
+        return {"assessment": assessment, "consequences": light_touch.consequences(assessment),
+                "recorded": (f"This tender was published as {recorded}, before the portal "
+                             "derived it from the CPV codes: it keeps the rules it was "
+                             "published under." if differs else "")}
 
     @cached_property
     def can_manage(self) -> bool:

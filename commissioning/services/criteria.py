@@ -3,16 +3,20 @@
 Criteria are set while the tender is a draft (they are published with it and cannot change
 afterwards). ``criteria_problems`` lists what stops publication, in words a commissioner can act
 on; the tender's publish step calls it. Social value is a qualitative criterion weighted at
-least at the authority's minimum (10% unless the authority set another): it is never a share of
-the contract value.
+least at the authority's floor (``social_value_floor``): it is never a share of the contract
+value. The floor is 10% fixed for central government authorities (PPN 002); other authorities
+may raise it, but never below the portal-wide minimum (settings.PORTAL_MIN_SOCIAL_VALUE_WEIGHT),
+which cannot be zero.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import rules
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 
 from commissioning import scoring
@@ -27,6 +31,7 @@ from core.audit import audit_record
 from organisations.models import Organisation
 
 DEFAULT_MIN_SOCIAL_VALUE_WEIGHT = Decimal("10.00")
+PPN_002_WEIGHT = Decimal("10.00")  # central government's fixed floor (PPN 002, February 2025)
 HUNDRED = Decimal("100")
 Kind = AwardCriterion.Kind
 
@@ -44,10 +49,54 @@ SCALES = {
 }
 
 
+@dataclass(frozen=True)
+class SocialValueFloor:
+    """The smallest social value weight an authority's tenders may have, and why."""
+
+    weight: Decimal
+    reason: str
+    fixed: bool  # True for central government: the authority cannot change it
+
+
+def portal_min_social_value_weight() -> Decimal:
+    """The portal-wide minimum (more than 0% and at most 100%); a bad setting fails loudly."""
+    raw = getattr(django_settings, "PORTAL_MIN_SOCIAL_VALUE_WEIGHT",
+                  DEFAULT_MIN_SOCIAL_VALUE_WEIGHT)
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        value = Decimal("-1")
+    if not Decimal("0") < value <= HUNDRED:
+        raise ImproperlyConfigured("PORTAL_MIN_SOCIAL_VALUE_WEIGHT must be a percentage above 0 "
+                                   f"and at most 100, not {raw!r}.")
+    return value
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def social_value_floor(authority: Organisation) -> SocialValueFloor:
+    """The authority's social value floor: fixed for central government, otherwise its own
+    setting, never below the portal minimum (a lower stored setting is overridden, and said)."""
+    portal = portal_min_social_value_weight()
+    if authority.procurement_authority_type == Organisation.AuthorityType.CENTRAL:
+        weight = max(PPN_002_WEIGHT, portal)
+        return SocialValueFloor(weight, f"{_pct(weight)}: central government authorities weight "
+                                "social value at least 10% (PPN 002)", fixed=True)
+    own = AuthorityProcurementSettings.objects.filter(authority=authority).values_list(
+        "min_social_value_weight", flat=True).first()
+    if own is None:
+        return SocialValueFloor(portal, f"{_pct(portal)}: the portal's minimum", fixed=False)
+    if own < portal:
+        return SocialValueFloor(portal, f"{_pct(portal)}: the portal's minimum, because your "
+                                f"setting of {_pct(own)} is below it", fixed=False)
+    return SocialValueFloor(own, f"{_pct(own)}: your authority's setting", fixed=False)
+
+
 def min_social_value_weight(authority: Organisation) -> Decimal:
-    """The authority's floor for the social value weight, 10% when it has not set one."""
-    settings = AuthorityProcurementSettings.objects.filter(authority=authority).first()
-    return settings.min_social_value_weight if settings else DEFAULT_MIN_SOCIAL_VALUE_WEIGHT
+    """The authority's floor for the social value weight (see ``social_value_floor``)."""
+    return social_value_floor(authority).weight
 
 
 @transaction.atomic
@@ -56,8 +105,7 @@ def procurement_settings_update(*, authority: Organisation, actor,
     """Set the authority's minimum social value weight (authority administrators only)."""
     if not rules.has_perm("commissioning.change_procurement_settings", actor, authority):
         raise PermissionDenied("Only the authority's administrators can change this.")
-    if not Decimal("0") <= min_social_value_weight <= HUNDRED:
-        raise ValidationError({"min_social_value_weight": "Enter a weight from 0% to 100%."})
+    _check_floor_setting(authority, min_social_value_weight)
     settings, _ = AuthorityProcurementSettings.objects.get_or_create(authority=authority)
     before = settings.min_social_value_weight
     settings.min_social_value_weight = min_social_value_weight
@@ -67,6 +115,17 @@ def procurement_settings_update(*, authority: Organisation, actor,
                  changes={"min_social_value_weight": [before, min_social_value_weight]},
                  organisation_id=authority.pk)
     return settings
+
+
+def _check_floor_setting(authority: Organisation, weight: Decimal) -> None:
+    if authority.procurement_authority_type == Organisation.AuthorityType.CENTRAL:
+        raise ValidationError({"min_social_value_weight": (
+            "Central government authorities weight social value at least 10% (PPN 002): the "
+            "floor is fixed. Set a higher weight on each tender's social value criterion.")})
+    portal = portal_min_social_value_weight()
+    if not portal <= weight <= HUNDRED:
+        raise ValidationError({"min_social_value_weight": (
+            f"Enter a weight from {_pct(portal)} (the portal's minimum) to 100%.")})
 
 
 def _check_editable(tender: Tender, actor) -> None:

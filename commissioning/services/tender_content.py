@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from commissioning import light_touch
 from commissioning.listing import tender_list_changed
 from commissioning.models import (
     ConflictsAssessment,
@@ -121,9 +122,14 @@ def tender_cpv_set(*, actor, tender: Tender, codes: list[str], main: str) -> lis
     tender.cpv_codes.all().delete()
     rows = TenderCpv.objects.bulk_create(
         [TenderCpv(tender=tender, code=code, is_main=code == main) for code in codes])
+    was_light_touch = tender.is_light_touch
+    assessment = light_touch.assess((code, code == main) for code in codes)
+    tender.is_light_touch = assessment.is_light_touch
+    tender.save(update_fields=["is_light_touch", "updated_at"])
     tender_list_changed()  # bulk_create sends no signal
     _audit(actor, tender, "tender.cpv_set", f"Set the CPV codes of {tender.reference}",
-           changes={"codes": codes, "main": main})
+           changes={"codes": codes, "main": main,
+                    "is_light_touch": [was_light_touch, tender.is_light_touch]})
     return rows
 
 

@@ -40,7 +40,7 @@ from organisations.models import Organisation
 
 TENDER_FIELDS = (
     "title", "reference", "summary", "description", "procedure", "contract_type",
-    "is_light_touch", "is_reserved_for_mutuals", "estimated_value_ex_vat",
+    "is_reserved_for_mutuals", "estimated_value_ex_vat",
     "estimated_value_inc_vat", "max_term_months", "max_lots_per_supplier", "lot_limit_rule",
     "suitable_for_sme", "suitable_for_vcse",
 )
@@ -80,9 +80,13 @@ def tender_rule_problems(tender: Tender) -> dict[str, list[str]]:
 
 def _mutual_reservation_problems(tender: Tender) -> list[str]:
     problems = terms_problems(tender)
-    if not tender.is_light_touch:
-        problems.append("Only light-touch services can be reserved for public service mutuals: "
-                        "mark the contract as light touch or remove the reservation.")
+    # Light touch follows from the CPV codes, which come after the tender is created: judged
+    # once there are codes (publication requires them).
+    has_codes = tender.pk is not None and tender.cpv_codes.exists()
+    if has_codes and not tender.is_light_touch:
+        problems.append("Only a light-touch contract can be reserved for public service mutuals, "
+                        "and its main CPV code is not a light-touch service: change the CPV "
+                        "codes or remove the reservation.")
     return problems
 
 
@@ -100,6 +104,9 @@ class PublicationReview:
     warnings: list[str] = field(default_factory=list)
     above_threshold: bool | None = None
     threshold: Decimal | None = None
+    authority_type: str = ""
+    notifiable: bool | None = None
+    notifiable_value: Decimal | None = None
     timeline: TimelineCheck | None = None
 
     @property
@@ -112,6 +119,7 @@ def publication_review(tender: Tender, *, at: datetime | None = None) -> Publica
     at = at or timezone.now()
     review = PublicationReview()
     review.above_threshold, review.threshold = _threshold(tender, at)
+    _below_threshold_notice(review, tender)
     if tender.status != Tender.Status.DRAFT:
         review.problems.append("Only a draft tender can be published.")
     for messages in tender_rule_problems(tender).values():
@@ -146,7 +154,19 @@ def _social_value_review(tender: Tender) -> tuple[list[str], list[str]]:
 def _threshold(tender: Tender, at: datetime) -> tuple[bool, Decimal]:
     return thresholds.is_above_threshold(
         value_inc_vat=tender.estimated_value_inc_vat, contract_type=tender.contract_type,
-        is_light_touch=tender.is_light_touch, on=at.astimezone(LONDON).date())
+        is_light_touch=tender.is_light_touch, on=at.astimezone(LONDON).date(),
+        authority_type=tender.authority.procurement_authority_type)
+
+
+def _below_threshold_notice(review: PublicationReview, tender: Tender) -> None:
+    """Below threshold: is the contract notifiable for this type of authority (s.86-88)?"""
+    authority_type = tender.authority.procurement_authority_type
+    review.authority_type = authority_type
+    if review.above_threshold:
+        return
+    review.notifiable_value = thresholds.notifiable_value(authority_type=authority_type)
+    review.notifiable = thresholds.is_notifiable(value_inc_vat=tender.estimated_value_inc_vat,
+                                                 authority_type=authority_type)
 
 
 def _timetable(tender: Tender, above: bool, at: datetime) -> Timetable:

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from commissioning import receipts
 from commissioning.forms import bids as forms
+from commissioning.presenters.countdown import countdown_for
 from commissioning.selectors import bids as selectors
 from commissioning.services import bids as services
 from commissioning.services.bids import checks
+from commissioning.services.bids.clock import server_now
 from core.forms.errors import attach_errors
 from core.htmx import is_htmx, render_fragment
 from core.outage import outage_action
@@ -69,9 +71,13 @@ def bid_start(request, tender_pk: int):
 @login_required
 def bid_detail(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk)
+    countdown = countdown_for(bid=bid, now=server_now())
+    if is_htmx(request):  # the countdown refreshing itself
+        return render_fragment(request, "commissioning/bids/detail.html", "countdown",
+                               {"bid": bid, "countdown": countdown})
     overview = selectors.bid_overview(bid=bid, user=request.user)
     return render(request, "commissioning/bids/detail.html",
-                  {"bid": bid, "overview": overview, "tender": bid.tender,
+                  {"bid": bid, "overview": overview, "tender": bid.tender, "countdown": countdown,
                    "can_edit": request.user.has_perm(EDIT, bid)})
 
 

@@ -143,9 +143,10 @@ def procurement_settings(request):
     authority = current_organisation(request)
     if not rules.has_perm("commissioning.change_procurement_settings", request.user, authority):
         raise PermissionDenied
+    floor = services.social_value_floor(authority)
     form = ProcurementSettingsForm(request.POST or None, initial={
-        "min_social_value_weight": services.min_social_value_weight(authority)})
-    if request.method == "POST" and form.is_valid():
+        "min_social_value_weight": floor.weight})
+    if request.method == "POST" and not floor.fixed and form.is_valid():
         try:
             services.procurement_settings_update(authority=authority, actor=request.user,
                                                  **form.cleaned_data)
@@ -155,4 +156,4 @@ def procurement_settings(request):
             messages.success(request, "Procurement settings saved.")
             return redirect("commissioning:procurement_settings")
     return render(request, "commissioning/criteria/settings.html", {
-        "form": form, "authority": authority})
+        "form": form, "authority": authority, "floor": floor})

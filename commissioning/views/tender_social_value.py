@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from commissioning.selectors.tenders import tender_get_for_user
+from commissioning.services.criteria import social_value_floor
 from commissioning.services.tender_social_value import tender_social_value_plan_attach
 
 
@@ -22,4 +23,5 @@ def tender_social_value(request, pk: int):
         else:
             return redirect("socialvalue:plan_edit", pk=plan.pk)
     return render(request, "commissioning/tenders/social_value.html",
-                  {"tender": tender, "error": error})
+                  {"tender": tender, "error": error,
+                   "floor": social_value_floor(tender.authority)})

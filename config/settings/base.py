@@ -41,6 +41,9 @@ PORTAL_OPERATOR = env("PORTAL_OPERATOR", "")
 # The GOV.UK phase banner ("alpha" or "beta"); empty once the service is live.
 PORTAL_PHASE = env("PORTAL_PHASE", "beta")
 PORTAL_CONTACT_EMAIL = env("PORTAL_CONTACT_EMAIL", "support@portal.example")
+# The smallest social value weight (%) any authority may set; central government is fixed at
+# 10% or this, whichever is higher (PPN 002). Never 0: a zero or invalid value fails loudly.
+PORTAL_MIN_SOCIAL_VALUE_WEIGHT = env("PORTAL_MIN_SOCIAL_VALUE_WEIGHT", "10")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # for links in emails
 
 INSTALLED_APPS = [

@@ -68,7 +68,8 @@ def test_social_value_floor_follows_the_authority_setting(tender, commissioner, 
     build(tender, commissioner, quality="65", social="5")
     AuthorityProcurementSettings.objects.create(authority=authority,
                                                 min_social_value_weight=Decimal("5"))
-    assert services.criteria_problems(tender) == []
+    # A stored setting below the portal minimum (10%) does not lower the floor.
+    assert "at least 10%" in services.criteria_problems(tender)[0]
     AuthorityProcurementSettings.objects.filter(authority=authority).update(
         min_social_value_weight=Decimal("20"))
     assert "at least 20%" in services.criteria_problems(tender)[0]

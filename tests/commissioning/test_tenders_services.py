@@ -24,7 +24,7 @@ def tender_data(**overrides):
     data = {
         "title": "Home from hospital", "reference": "ASC-001", "summary": "Support at home.",
         "description": "", "procedure": Tender.Procedure.OPEN,
-        "contract_type": Tender.ContractType.SERVICES, "is_light_touch": False,
+        "contract_type": Tender.ContractType.SERVICES,
         "is_reserved_for_mutuals": False, "estimated_value_ex_vat": Decimal("100000"),
         "estimated_value_inc_vat": Decimal("120000"), "max_term_months": 36,
         "max_lots_per_supplier": None, "lot_limit_rule": "", "suitable_for_sme": True,
@@ -84,23 +84,30 @@ class TestMutualReservation:
     def test_only_under_competitive_flexible_and_5_years(self, commissioner, authority):
         with pytest.raises(ValidationError) as excinfo:
             tenders.tender_create(actor=commissioner, authority=authority, data=tender_data(
-                is_reserved_for_mutuals=True, is_light_touch=True, max_term_months=72))
+                is_reserved_for_mutuals=True, max_term_months=72))
         messages = " ".join(errors_of(excinfo)["is_reserved_for_mutuals"])
         assert "competitive flexible procedure" in messages
         assert "5 years (60 months)" in messages
 
     def test_allowed_when_the_rules_are_met(self, commissioner, authority):
         tender = tenders.tender_create(actor=commissioner, authority=authority, data=tender_data(
-            is_reserved_for_mutuals=True, is_light_touch=True, max_term_months=60,
+            is_reserved_for_mutuals=True, max_term_months=60,
             procedure=Tender.Procedure.COMPETITIVE_FLEXIBLE))
         assert tender.is_reserved_for_mutuals
 
     def test_only_for_light_touch_services(self, commissioner, authority):
+        from commissioning.services.tender_content import tender_cpv_set
+
+        tender = tenders.tender_create(actor=commissioner, authority=authority, data=tender_data(
+            is_reserved_for_mutuals=True, max_term_months=36,
+            procedure=Tender.Procedure.COMPETITIVE_FLEXIBLE))
+        tender_cpv_set(actor=commissioner, tender=tender, codes=["60130000-8"],
+                       main="60130000-8")  # special-purpose road passenger transport
+        assert not tender.is_light_touch
         with pytest.raises(ValidationError) as excinfo:
-            tenders.tender_create(actor=commissioner, authority=authority, data=tender_data(
-                is_reserved_for_mutuals=True, max_term_months=36,
-                procedure=Tender.Procedure.COMPETITIVE_FLEXIBLE))
+            tenders.tender_update(actor=commissioner, tender=tender, data={"title": "Changed"})
         assert "light-touch" in errors_of(excinfo)["is_reserved_for_mutuals"][0]
+        assert "main CPV code" in errors_of(excinfo)["is_reserved_for_mutuals"][0]
 
 
 class TestCriteriaProblems:
