@@ -88,9 +88,9 @@ def subject_label(finding: Finding) -> str:
     """What the finding is about, in words, or a note that the record has since been removed."""
     subject = finding.subject
     if subject is None:
-        kind = str(finding.content_type.model_class()._meta.verbose_name
-                   if finding.content_type.model_class() else finding.content_type.name)
-        return f"A {kind} that no longer exists"
+        model = finding.content_type.model_class()
+        kind = model._meta.verbose_name if model else finding.content_type.name
+        return f"The {kind} this was about no longer exists"
     return subjects.description_of(subject).label
 
 
