@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import rules
+
 from compliance import registry, subjects
 from compliance.models import CheckRun, Finding, FindingEvent
 from compliance.registry import Severity
@@ -101,7 +103,7 @@ def subject_link(finding: Finding, user) -> dict:
         return {"label": subject_label(finding), "href": ""}
     description = subjects.description_of(subject)
     target = description.perm_object if description.perm_object is not None else subject
-    allowed = description.perm is None or user.has_perm(description.perm, target)
+    allowed = description.perm is None or rules.has_perm(description.perm, user, target)
     return {"label": description.label, "href": description.url if allowed else ""}
 
 

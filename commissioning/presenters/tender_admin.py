@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import rules
 from django.urls import reverse
 
 from commissioning.models import Tender
@@ -73,7 +74,7 @@ class TenderAdminPresenter:
         return rows
 
     def _may(self, perm: str) -> bool:
-        return self.user.has_perm(perm, self.tender)
+        return rules.has_perm(perm, self.user, self.tender)
 
     def _social_value_problems(self) -> list[str]:
         from commissioning.services.tender_social_value import social_value_review
