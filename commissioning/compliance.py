@@ -23,9 +23,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
 
 from commissioning.models import Award, Bid, Clarification, Contract, Score, Tender
 from compliance.registry import FindingSpec, Severity, compliance_check
+from compliance.subjects import Description, describe
 from core.calendar import latest_working_day, local_date, start_of_day, working_days_before
 from core.money import format_gbp
 from mutuals.selectors import current_recognitions
@@ -175,3 +177,30 @@ def reserved_supplier_not_recognised(now: datetime) -> Iterator[FindingSpec]:
         f"{row['award__tender__reference']} “{row['award__tender__title']}” is reserved for "
         f"public service mutuals, but {row['award__bid__organisation__name']} is no longer "
         "recognised as one."))
+
+
+# ------------------------------------------------------------------ how findings name subjects
+
+
+def _tender_words(tender: Tender) -> str:
+    return f"{tender.reference} {tender.title}"
+
+
+def _lot_words(award: Award) -> str:
+    return f", lot {award.lot.number}" if award.lot_id else ""
+
+
+describe(Tender, lambda t: Description(
+    f"Tender {_tender_words(t)}", reverse("commissioning:tender_manage", args=[t.pk]),
+    "commissioning.view_tender_admin"))
+describe(Award, lambda a: Description(
+    f"Award to {a.bid.organisation.name} for {_tender_words(a.tender)}{_lot_words(a)}",
+    reverse("commissioning:award", args=[a.pk]), "commissioning.view_award"))
+describe(Contract, lambda c: Description(
+    f"Contract with {c.award.bid.organisation.name} for {_tender_words(c.award.tender)}"
+    f"{_lot_words(c.award)}", reverse("commissioning:contract", args=[c.pk]),
+    "commissioning.view_contract"))
+describe(Clarification, lambda q: Description(
+    f"Clarification question on {_tender_words(q.tender)}",
+    reverse("commissioning:clarification_admin_list", args=[q.tender_id]),
+    "commissioning.view_tender_admin", q.tender))

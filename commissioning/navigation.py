@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from commissioning import worklists
 from commissioning.models import Tender
 from commissioning.permissions.tenders import MANAGING_ROLES
 from commissioning.presenters.tenders import staff_tag
@@ -38,6 +39,12 @@ def tender_opportunities(limit: int) -> list[opportunities.Opportunity]:
         buyer=t.authority.name, closes_at=t.deadline, summary=t.summary) for t in tenders]
 
 
+def _manages_contracts(request) -> bool:
+    # Contract managers only: commissioners reach a contract from its tender, and their menu is
+    # the widest already (it must fit at 1280px).
+    return bool(authority_ids_of(user=request.user, roles=[Role.CONTRACT_MANAGER]))
+
+
 def _authority_admin(request) -> bool:
     return bool(authority_ids_of(user=request.user, roles=[Role.AUTHORITY_ADMIN]))
 
@@ -51,10 +58,15 @@ def register_items() -> None:
                         visible=_authority_staff, order=30)
     navigation.register(label="Evaluation", url_name="commissioning:evaluation_list",
                         visible=_authority_staff, order=35)
+    navigation.register(label="Contracts", url_name="commissioning:contract_list",
+                        visible=_manages_contracts, order=37)
     navigation.register(label="Procurement settings",
                         url_name="commissioning:procurement_settings",
                         visible=_authority_admin, order=90)
     dashboard.register(dashboard.Panel(
         key="commissioning_tenders", template="commissioning/tenders/panel.html",
         visible=_authority_staff, context=_tenders_panel, order=30))
+    dashboard.register(dashboard.Panel(
+        key="commissioning_evaluation_tasks", template="commissioning/evaluation/panel.html",
+        visible=worklists.sits_on_a_panel, context=worklists.evaluation_panel, order=25))
     opportunities.register(tender_opportunities)

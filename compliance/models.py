@@ -63,6 +63,12 @@ class Finding(models.Model):
     first_seen_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The person who has taken the finding on.")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-first_seen_at", "-id"]
@@ -91,3 +97,32 @@ class Finding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class FindingEvent(models.Model):
+    """One thing a person did about a finding: assigned it, acknowledged it or commented.
+
+    Append-only: the finding's page shows these in order, so who took it on and what they said
+    stays on record after the finding is resolved.
+    """
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        UNASSIGNED = "unassigned", "Unassigned"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        COMMENTED = "commented", "Commented"
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    assignee = models.ForeignKey("accounts.User", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["finding", "created_at"], name="findingevent_finding")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"

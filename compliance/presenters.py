@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from compliance import registry
-from compliance.models import CheckRun, Finding
+import rules
+
+from compliance import registry, subjects
+from compliance.models import CheckRun, Finding, FindingEvent
 from compliance.registry import Severity
 from compliance.selectors import CheckSummary
 
@@ -28,6 +30,8 @@ class FindingRow:
     first_seen_at: datetime
     last_seen_at: datetime
     resolved_at: datetime | None
+    assignee: str = ""
+    acknowledged_at: datetime | None = None
 
 
 def check_title(check_id: str) -> str:
@@ -51,6 +55,8 @@ def present_finding(finding: Finding) -> FindingRow:
         first_seen_at=finding.first_seen_at,
         last_seen_at=finding.last_seen_at,
         resolved_at=finding.resolved_at,
+        assignee=person_name(finding.assigned_to) if finding.assigned_to_id else "",
+        acknowledged_at=finding.acknowledged_at,
     )
 
 
@@ -81,11 +87,47 @@ def present_check(summary: CheckSummary) -> CheckRow:
 
 
 def subject_label(finding: Finding) -> str:
-    """What the finding is about, or a note that the record has since been removed."""
+    """What the finding is about, in words, or a note that the record has since been removed."""
     subject = finding.subject
     if subject is None:
-        return f"A record that no longer exists ({finding.content_type.name} {finding.object_id})"
-    return f"{str(subject)} ({finding.content_type.name})"
+        model = finding.content_type.model_class()
+        kind = model._meta.verbose_name if model else finding.content_type.name
+        return f"The {kind} this was about no longer exists"
+    return subjects.description_of(subject).label
+
+
+def subject_link(finding: Finding, user) -> dict:
+    """{"label", "href"}: the subject in words, linked when the person may open its page."""
+    subject = finding.subject
+    if subject is None:
+        return {"label": subject_label(finding), "href": ""}
+    description = subjects.description_of(subject)
+    target = description.perm_object if description.perm_object is not None else subject
+    allowed = description.perm is None or rules.has_perm(description.perm, user, target)
+    return {"label": description.label, "href": description.url if allowed else ""}
+
+
+EVENT_VERBS = {
+    FindingEvent.Kind.ASSIGNED: "assigned it to",
+    FindingEvent.Kind.UNASSIGNED: "took it off",
+    FindingEvent.Kind.ACKNOWLEDGED: "acknowledged it",
+    FindingEvent.Kind.COMMENTED: "commented",
+}
+
+
+def present_event(event: FindingEvent) -> dict:
+    """One line of a finding's history: who did what, when, and what they wrote."""
+    verb = EVENT_VERBS.get(event.kind, event.get_kind_display().lower())
+    if event.kind == FindingEvent.Kind.ASSIGNED and event.assignee_id:
+        verb = f"{verb} {person_name(event.assignee)}"
+    if event.kind == FindingEvent.Kind.UNASSIGNED:
+        verb = "unassigned it"
+    return {"who": person_name(event.actor), "what": verb, "when": event.created_at,
+            "text": event.text}
+
+
+def person_name(user) -> str:
+    return getattr(user, "full_name", "") or user.email
 
 
 def run_outcome(run: CheckRun | None) -> tuple[str, str]:

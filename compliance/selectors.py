@@ -47,7 +47,7 @@ def findings_for(*, user, organisation) -> QuerySet[Finding]:
 def dashboard_findings(*, findings: QuerySet[Finding]) -> QuerySet[Finding]:
     """Open first, then most severe, then newest; with what each row shows, in one query."""
     return (
-        findings.select_related("organisation")
+        findings.select_related("organisation", "assigned_to")
         .annotate(severity_rank=SEVERITY_RANK)
         .order_by("status", "severity_rank", "-first_seen_at", "-id")
     )
@@ -57,7 +57,7 @@ def finding_get_for_user(*, user, organisation, pk: int) -> Finding:
     """One finding the user may see: 403 when they see no findings, 404 when not theirs."""
     finding = (
         findings_for(user=user, organisation=organisation)
-        .select_related("organisation", "content_type")
+        .select_related("organisation", "content_type", "assigned_to", "acknowledged_by")
         .filter(pk=pk)
         .first()
     )
@@ -72,7 +72,12 @@ def episodes_of(*, finding: Finding, scope: QuerySet[Finding]) -> QuerySet[Findi
         check_id=finding.check_id,
         content_type_id=finding.content_type_id,
         object_id=finding.object_id,
-    ).select_related("organisation").order_by("-first_seen_at", "-id")
+    ).select_related("organisation", "assigned_to").order_by("-first_seen_at", "-id")
+
+
+def events_of(*, finding: Finding):
+    """The finding's history: assignments, acknowledgement and comments, oldest first."""
+    return finding.events.select_related("actor", "assignee").order_by("created_at", "id")
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,17 @@ def _unique_active(recipients: Iterable) -> list:
         seen.add(person.pk)
         people.append(person)
     return people
+
+
+def notification_mark_read(*, user, notification_id: int) -> bool:
+    """Mark one of the person's notifications read (already read: left as it was); False when
+    they have no such notification."""
+    mine = Notification.objects.filter(pk=notification_id, recipient=user)
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return mine.exists()
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the person read, in one query; return how many."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now())

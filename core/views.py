@@ -1,17 +1,20 @@
 """Pages that belong to the portal as a whole: home, dashboard, notifications, static pages."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.template.defaultfilters import pluralize
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core import dashboard as dashboard_registry
 from core import health, outage
+from core.notifications import notification_mark_read, notifications_mark_all_read
 from core.opportunities import open_opportunities
-from core.selectors import notifications_for
+from core.selectors import notifications_for, unread_count
 
 STATIC_PAGES = {"accessibility", "privacy", "cookies"}
 
@@ -30,7 +33,26 @@ def dashboard(request):
 @login_required
 def notification_list(request):
     page = Paginator(notifications_for(user=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "core/notifications.html", {"page_obj": page})
+    return render(request, "core/notifications.html", {
+        "page_obj": page, "unread": unread_count(user=request.user)})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    if not notification_mark_read(user=request.user, notification_id=pk):
+        raise Http404("No such notification.")
+    messages.success(request, "Notification marked as read.")
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = notifications_mark_all_read(user=request.user)
+    messages.success(request, f"{count} notification{pluralize(count)} marked as read."
+                     if count else "You had no unread notifications.")
+    return redirect("core:notifications")
 
 
 @require_GET

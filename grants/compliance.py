@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 
 from compliance.registry import FindingSpec, Severity, compliance_check
+from compliance.subjects import Description, describe
 from core.calendar import local_date, working_days_before
 from grants.models import (
     AnnualReview,
@@ -139,3 +141,22 @@ def agreement_not_accepted(now: datetime) -> Iterator[FindingSpec]:
         f"{r['reference']}: {r['recipient__name']} was offered the grant on "
         f"{_day(r['awarded_on'])} and has not accepted the agreement after {days} working "
         "days."))
+
+
+# ------------------------------------------------------------------ how findings name subjects
+
+
+def _award_page(award: Award, words: str) -> Description:
+    return Description(words, reverse("grants:award_manage", args=[award.pk]),
+                       "grants.manage_award", award)
+
+
+describe(Award, lambda a: _award_page(a, f"Grant {a.reference} {a.title}"))
+describe(MonitoringReport, lambda r: _award_page(
+    r.award, f"Monitoring report {r.number} of grant {r.award.reference} {r.award.title}"))
+describe(Instalment, lambda i: _award_page(
+    i.award, f"Payment instalment of grant {i.award.reference} {i.award.title}"))
+describe(AnnualReview, lambda r: _award_page(
+    r.award, f"Annual review of grant {r.award.reference} {r.award.title}"))
+describe(Round, lambda r: Description(f"Grant round {r}", reverse(
+    "grants:round_manage", args=[r.pk]), "grants.view_round_admin"))

@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from compliance.registry import FindingSpec, Severity, compliance_check
+from compliance.subjects import Description, describe
 from core.calendar import latest_working_day, local_date, working_days_before
 from socialvalue import performance
 from socialvalue.models import Commitment, DeliveryReport, DeliveryTarget
@@ -113,3 +115,40 @@ def delivery_without_evidence(now: datetime) -> Iterator[FindingSpec]:
 
 def _long(day) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+# ------------------------------------------------------------------ how findings name subjects
+
+
+def _ledger_link(ledger) -> tuple[str, str, object]:
+    if ledger is None:
+        return "", None, None
+    return reverse("socialvalue:ledger_detail", args=[ledger.pk]), "socialvalue.view_ledger", ledger
+
+
+def _describe_commitment(commitment: Commitment) -> Description:
+    supplier = commitment.commitment_set.supplier.name
+    ledger = getattr(commitment.commitment_set, "ledger", None)
+    return Description(f"Social value commitment “{commitment.plan_measure.measure.name}” "
+                       f"by {supplier}", *_ledger_link(ledger))
+
+
+def _describe_target(target: DeliveryTarget) -> Description:
+    return Description(
+        f"Social value target “{target.commitment.plan_measure.measure.name}” of "
+        f"{target.ledger.supplier.name} for the period ending {_long(target.period_end)}",
+        *_ledger_link(target.ledger))
+
+
+def _describe_report(report: DeliveryReport) -> Description:
+    target = report.target
+    return Description(
+        f"Social value delivery report by {target.ledger.supplier.name} on "
+        f"“{target.commitment.plan_measure.measure.name}” for the period ending "
+        f"{_long(target.period_end)}", reverse("socialvalue:report_review", args=[report.pk]),
+        "socialvalue.view_ledger", target.ledger)
+
+
+describe(Commitment, _describe_commitment)
+describe(DeliveryTarget, _describe_target)
+describe(DeliveryReport, _describe_report)

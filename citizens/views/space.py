@@ -25,6 +25,7 @@ def space(request, pk: int):
         "tasks": [t for t in selectors.my_tasks(user=request.user) if t.panel_id == panel.pk],
         "can_comment": can(request.user, "citizens.comment", panel),
         "can_manage": can(request.user, "citizens.manage_panel", panel),
+        "can_facilitate": can(request.user, "citizens.facilitate", panel),
         **selectors.space_summary(panel=panel, user=request.user)})
 
 

@@ -1,9 +1,14 @@
-"""Forms for award proposals and decisions, the award notice, contracts and KPIs."""
+"""Forms for award proposals and decisions, the award notice, contracts and KPIs, and the
+filter of the contracts list."""
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
+from commissioning.models import Contract
 from core.forms.fields import GovukDateField
 
 
@@ -66,3 +71,30 @@ class KpiForm(forms.Form):
     is_most_material = forms.BooleanField(
         label="One of the most material KPIs (published in the contract details notice)",
         required=False)
+
+
+class ContractFilter(django_filters.FilterSet):
+    """The contracts list: by state, or a reference, title or supplier."""
+
+    STATES = [("active", "Running"), ("ended", "Ended"), ("terminated", "Terminated")]
+
+    q = django_filters.CharFilter(label="Reference, title or supplier", method="search")
+    state = django_filters.ChoiceFilter(label="State", empty_label="Any state", choices=STATES,
+                                        method="in_state")
+
+    class Meta:
+        model = Contract
+        fields = ["q", "state"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(award__tender__reference__icontains=value)
+                               | Q(award__tender__title__icontains=value)
+                               | Q(award__bid__organisation__name__icontains=value))
+
+    def in_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "terminated":
+            return queryset.filter(terminated_at__isnull=False)
+        running = queryset.filter(terminated_at__isnull=True)
+        return running.filter(ends_on__lt=today) if value == "ended" else running.filter(
+            ends_on__gte=today)

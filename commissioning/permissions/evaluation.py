@@ -64,18 +64,31 @@ def is_commissioner(user, tender: Tender) -> bool:
     return Role.COMMISSIONER in _roles(user, tender)
 
 
+def panel_seat(user, tender: Tender) -> TenderEvaluator | None:
+    """The person's seat on the tender's panel, read once per request (cached on the user,
+    like the declaration), so that a page checking several actions asks once."""
+    if not getattr(user, "is_authenticated", False) or not _roles(user, tender):
+        return None
+    cache = user.__dict__.setdefault("_portal_panel_seats", {})
+    if tender.pk not in cache:
+        cache[tender.pk] = TenderEvaluator.objects.filter(tender=tender, user=user).first()
+    return cache[tender.pk]
+
+
+def forget_panel_seats(user) -> None:
+    """Drop the per-request cache after the person joins or leaves a panel."""
+    user.__dict__.pop("_portal_panel_seats", None)
+
+
 @rules.predicate
 def on_panel(user, tender: Tender) -> bool:
-    if not getattr(user, "is_authenticated", False) or not _roles(user, tender):
-        return False
-    return TenderEvaluator.objects.filter(tender=tender, user=user).exists()
+    return panel_seat(user, tender) is not None
 
 
 @rules.predicate
 def is_panel_moderator(user, tender: Tender) -> bool:
-    if not _roles(user, tender):
-        return False
-    return TenderEvaluator.objects.filter(tender=tender, user=user, is_moderator=True).exists()
+    seat = panel_seat(user, tender)
+    return seat is not None and seat.is_moderator
 
 
 @rules.predicate

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import rules
 from django.urls import reverse
 
 from commissioning import light_touch
 from commissioning.models import Tender
 from commissioning.presenters.tenders import cpv_text, optional_url, staff_tag
 from commissioning.services.tenders import criteria_problems, publication_review
+from core.actions import permitted_links
 from core.templatetags.govuk import gbp, govuk_date
 
 
@@ -56,28 +58,36 @@ class TenderAdminPresenter:
 
     @cached_property
     def tasks(self) -> list[dict]:
+        """The draft's task list; a task links to its screen only for those who may open it."""
         t = self.tender
-        criteria_url = optional_url("commissioning:criteria", t.pk)
+        manage, view = "commissioning.manage_tender", "commissioning.view_tender_admin"
         items = [
-            ("Describe the contract", "tender_edit", True, False),
+            ("Describe the contract", "tender_edit", True, False, manage),
             ("Set the timeline", "tender_timeline",
-             t.deadline is not None and t.questions_deadline is not None, False),
-            ("Add CPV codes", "tender_cpv", t.cpv_codes.exists(), False),
-            ("Divide into lots", "tender_lots", t.lots.exists(), True),
-            ("Add tender documents", "tender_documents", t.documents.exists(), True),
+             t.deadline is not None and t.questions_deadline is not None, False, manage),
+            ("Add CPV codes", "tender_cpv", t.cpv_codes.exists(), False, manage),
+            ("Divide into lots", "tender_lots", t.lots.exists(), True, view),
+            ("Add tender documents", "tender_documents", t.documents.exists(), True, view),
             ("Set questions and documents for bidders", "tender_questions",
-             t.questions.exists() or t.document_slots.exists(), False),
+             t.questions.exists() or t.document_slots.exists(), False, view),
             ("Design social value", "tender_social_value",
-             t.social_value_plan_id is not None and not self._social_value_problems(), True),
+             t.social_value_plan_id is not None and not self._social_value_problems(), True,
+             manage),
             ("Prepare the conflicts assessment", "tender_conflicts",
-             t.conflicts_assessments.exists(), False),
+             t.conflicts_assessments.exists(), False, manage),
         ]
-        rows = [{"title": title, "href": self._url(name), **_status(done, optional)}
-                for title, name, done, optional in items]
+        rows = [{"title": title, "href": self._url(name) if self._may(perm) else None,
+                 **_status(done, optional)} for title, name, done, optional, perm in items]
+        criteria_url = optional_url("commissioning:criteria", t.pk)
+        if not self._may("commissioning.view_criteria"):
+            criteria_url = None
         rows.insert(6, {"title": "Set the award criteria", "href": criteria_url,
                         **_status(not criteria_problems(t)),
                         "hint": "" if criteria_url else "Set in the evaluation screens."})
         return rows
+
+    def _may(self, perm: str) -> bool:
+        return rules.has_perm(perm, self.user, self.tender)
 
     def _social_value_problems(self) -> list[str]:
         from commissioning.services.tender_social_value import social_value_review
@@ -104,15 +114,27 @@ class TenderAdminPresenter:
 
     @property
     def links(self) -> list[dict]:
-        """The evaluation and award screens that apply at the tender's stage."""
+        """The evaluation and award screens that apply at the tender's stage and that this
+        person may open (the permission each screen's view asks for; roles and the panel are
+        cached per request, so the checks add no query per link)."""
         stage = ["draft", "published", "opened", "evaluation", "awarding", "standstill",
                  "contracted"]
         reached = stage.index(self.tender.status) if self.tender.status in stage else -1
-        candidates = [("Award criteria", "commissioning:criteria", 0),
-                      ("Evaluation panel", "commissioning:panel", 1),
-                      ("Opening of bids", "commissioning:opening", 1),
-                      ("Evaluation", "commissioning:evaluation", 2),
-                      ("Ranking", "commissioning:ranking", 3),
-                      ("Award", "commissioning:award_start", 3)]
-        return [{"label": label, "href": reverse(name, args=[self.tender.pk])}
-                for label, name, from_stage in candidates if reached >= from_stage]
+        view, manage = "view_tender_admin", "manage_tender"
+        candidates = [("View the public page", "commissioning:tender_detail", 0, None),
+                      ("Clarification questions", "commissioning:clarification_admin_list", 0,
+                       view),
+                      ("Tender documents", "commissioning:tender_documents", 0, view),
+                      ("Lots", "commissioning:tender_lots", 0, view),
+                      ("Questions and documents for bidders", "commissioning:tender_questions",
+                       0, view),
+                      ("Conflicts assessment", "commissioning:tender_conflicts", 0, manage),
+                      ("Award criteria", "commissioning:criteria", 0, "view_criteria"),
+                      ("Evaluation panel", "commissioning:panel", 1, "manage_panel"),
+                      ("Opening of bids", "commissioning:opening", 1, "open_bids"),
+                      ("Evaluation", "commissioning:evaluation", 2, "view_evaluation"),
+                      ("Ranking", "commissioning:ranking", 3, "view_ranking"),
+                      ("Award", "commissioning:award_start", 3, "propose_award")]
+        return permitted_links(self.user, self.tender, [
+            (label, reverse(name, args=[self.tender.pk]), perm and f"commissioning.{perm}")
+            for label, name, from_stage, perm in candidates if reached >= from_stage])

@@ -6,13 +6,15 @@ from decimal import Decimal
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from commissioning.models import AssessmentSummary, Award, Bid, Contract, Tender
 from commissioning.selectors.evaluation import Ranking, RankingRow, scored_criteria
 from core.models import AuditEntry
+from organisations.models import Role
+from organisations.selectors import organisation_ids_with_role
 
 ACTIVE = [Award.Status.PROPOSED, Award.Status.APPROVED, Award.Status.STANDSTILL,
           Award.Status.CONTRACTED]
@@ -219,3 +221,25 @@ def kpi_get(contract: Contract, pk: int):
     if kpi is None:
         raise Http404("No such KPI.")
     return kpi
+
+
+CONTRACT_ROLES = (Role.CONTRACT_MANAGER, Role.COMMISSIONER, Role.AUTHORITY_ADMIN)
+
+
+def contracts_for_user(*, user) -> QuerySet[Contract]:
+    """Contracts of the authorities where the person manages contracts or runs tenders, newest
+    signed first, with what the list shows (one query a page)."""
+    if not getattr(user, "is_authenticated", False):
+        return Contract.objects.none()
+    authorities = organisation_ids_with_role(user=user, roles=CONTRACT_ROLES)
+    return (Contract.objects.filter(award__tender__authority_id__in=authorities)
+            .select_related("award__tender", "award__bid__organisation", "award__lot")
+            .order_by("-signed_at", "-id"))
+
+
+def contract_history(*, contract: Contract) -> QuerySet[AuditEntry]:
+    """Every audited action on the contract and on the award it came from, oldest first."""
+    return AuditEntry.objects.filter(
+        Q(object_type="commissioning.contract", object_id=str(contract.pk))
+        | Q(object_type="commissioning.award", object_id=str(contract.award_id))
+    ).order_by("sequence")

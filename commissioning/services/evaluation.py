@@ -23,7 +23,7 @@ from commissioning.models import (
     Tender,
     TenderEvaluator,
 )
-from commissioning.permissions.evaluation import forget_declarations
+from commissioning.permissions.evaluation import forget_declarations, forget_panel_seats
 from commissioning.selectors.evaluation import (
     panel_candidates,
     panel_progress,
@@ -47,6 +47,8 @@ def evaluator_add(*, tender: Tender, actor, user, is_moderator: bool = False) ->
         raise ValidationError({"user": "Choose an evaluator or commissioner of the authority "
                                        "who is not already on the panel."})
     member = TenderEvaluator.objects.create(tender=tender, user=user, is_moderator=is_moderator)
+    forget_panel_seats(user)
+    forget_panel_seats(actor)
     audit_record(actor=actor, action="panel.add", obj=tender,
                  summary=f"{user} joined the evaluation panel"
                  + (" as moderator" if is_moderator else ""),
@@ -71,6 +73,8 @@ def evaluator_remove(*, member: TenderEvaluator, actor) -> None:
                  summary=f"{member.user} left the evaluation panel",
                  changes={"user": member.user_id}, organisation_id=tender.authority_id)
     member.delete()
+    forget_panel_seats(member.user)
+    forget_panel_seats(actor)
 
 
 @transaction.atomic

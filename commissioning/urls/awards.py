@@ -13,6 +13,7 @@ urlpatterns = [
     path("awards/<int:pk>/notice/published/", views.award_notice_published,
          name="award_notice_published"),
     path("awards/<int:pk>/contract/", views.contract_enter, name="contract_enter"),
+    path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/<int:pk>/", views.contract, name="contract"),
     path("contracts/<int:pk>/kpis/<int:kpi_pk>/remove/", views.contract_kpi_remove,
          name="contract_kpi_remove"),

@@ -7,16 +7,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning.forms.awards import (
+    ContractFilter,
     ContractForm,
     KpiForm,
     NoticeForm,
     ProposeAwardForm,
     ReasonForm,
 )
+from commissioning.presenters.contracts import ContractPresenter, contract_rows
 from commissioning.selectors import awards as selectors
 from commissioning.selectors.evaluation import tender_get_for_user
 from commissioning.services import awards as services
 from commissioning.services import contracts as contract_services
+from commissioning.views.common import paginate
 from core.forms.errors import attach_errors
 
 
@@ -143,7 +146,16 @@ def contract(request, pk: int):
             return redirect("commissioning:contract", pk=pk)
     return render(request, "commissioning/awards/contract.html",
                   {**selectors.contract_context(contract=contract, user=request.user),
-                   "form": form})
+                   "form": form, "presenter": ContractPresenter(contract, request.user)})
+
+
+@login_required
+def contract_list(request):
+    filterset = ContractFilter(request.GET or None,
+                               queryset=selectors.contracts_for_user(user=request.user))
+    page = paginate(request, filterset.qs)
+    return render(request, "commissioning/awards/contract_list.html", {
+        "filter": filterset, "page_obj": page, "rows": contract_rows(page.object_list)})
 
 
 @login_required

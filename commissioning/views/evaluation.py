@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.forms.evaluation import (
@@ -92,12 +93,23 @@ def evaluation_start(request, pk: int):
     return redirect("commissioning:evaluation", pk=pk)
 
 
+def evaluation_entry(tender, user) -> str:
+    """Where a tender on the list leads this person: opening for those who open the bids,
+    the conflicts declaration for the panel until the bids are open (roles are cached)."""
+    if tender.status != "published":
+        return reverse("commissioning:evaluation", args=[tender.pk])
+    name = "opening" if user.has_perm("commissioning.open_bids", tender) else "conflicts"
+    return reverse(f"commissioning:{name}", args=[tender.pk])
+
+
 @login_required
 def evaluation_list(request):
     filterset = EvaluationFilter(request.GET or None,
                                  queryset=selectors.tenders_for_evaluation(user=request.user))
+    page = paginate(request, filterset.qs)
     return render(request, "commissioning/evaluation/list.html", {
-        "filter": filterset, "page_obj": paginate(request, filterset.qs)})
+        "filter": filterset, "page_obj": page,
+        "rows": [(tender, evaluation_entry(tender, request.user)) for tender in page]})
 
 
 @login_required

@@ -14,9 +14,10 @@ from commissioning.forms.pipeline import (
     MarketResponseForm,
     ProjectForm,
 )
+from commissioning.permissions.tenders import MANAGING_ROLES
 from commissioning.presenters.pipeline import project_actions
 from commissioning.selectors import pipeline as selectors
-from commissioning.selectors.tenders import authority_for_new_tender
+from commissioning.selectors.tenders import authority_for_new_tender, authority_ids_of
 from commissioning.services import pipeline as services
 from commissioning.views.common import paginate
 from core.forms.errors import attach_errors
@@ -29,7 +30,8 @@ MANAGE = "commissioning.manage_project"
 def pipeline_list(request):
     project_filter = PipelineFilter(request.GET or None, queryset=selectors.public_projects())
     return render(request, "commissioning/pipeline/list.html", {
-        "filter": project_filter, "page_obj": paginate(request, project_filter.qs)})
+        "filter": project_filter, "page_obj": paginate(request, project_filter.qs),
+        "can_create": bool(authority_ids_of(user=request.user, roles=MANAGING_ROLES))})
 
 
 def project_detail(request, pk: int):

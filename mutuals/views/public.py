@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from mutuals import presenters, selectors
 from mutuals.filters import RegisterFilter
+from organisations.selectors import current_organisation
 
 PAGE_SIZE = 20
 CSV_COLUMNS = ["name", "orgId", "legalForm", "town", "website", "sector", "region", "origin",
@@ -23,7 +24,14 @@ def home(request):
     return render(request, "mutuals/home.html", {
         "definitions": selectors.definitions_in_force(),
         "register_count": selectors.register_organisations().count(),
+        "records_evidence": _works_for_a_provider(request),
     })
+
+
+def _works_for_a_provider(request) -> bool:
+    """Whether "your organisation" leads anywhere: it is for providers, not authorities."""
+    organisation = current_organisation(request) if request.user.is_authenticated else None
+    return organisation is not None and not organisation.is_authority
 
 
 @require_GET

@@ -232,7 +232,9 @@ def plan(request, pk: int):
         "progress": selectors.plan_progress(plan=item),
         "can_manage": request.user.has_perm("mutuals.manage_support_plan", item),
         "can_grant": request.user.has_perm("mutuals.make_support_grant", item),
-        "is_team": request.user.has_perm("mutuals.submit_milestone", item)})
+        "is_team": request.user.has_perm("mutuals.submit_milestone", item),
+        "can_view_application": request.user.has_perm("mutuals.view_support_application",
+                                                      item.application)})
 
 
 @login_required

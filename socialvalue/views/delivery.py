@@ -10,6 +10,7 @@ from core.documents import document_response
 from core.forms.errors import attach_errors
 from socialvalue import hooks, selectors, services
 from socialvalue.forms import DeliveryReportForm, ReviewForm
+from socialvalue.navigation import home_context
 from socialvalue.presenters import LedgerPresenter
 
 
@@ -19,7 +20,8 @@ def ledger_list(request):
         request.GET.get("page"))
     contexts = hooks.ledger_contexts(ledger.pk for ledger in page)
     rows = [(ledger, contexts[ledger.pk]) for ledger in page]
-    return render(request, "socialvalue/ledgers/list.html", {"page_obj": page, "rows": rows})
+    return render(request, "socialvalue/ledgers/list.html", {
+        "page_obj": page, "rows": rows, "show_home": bool(home_context(request)["sections"])})
 
 
 @login_required

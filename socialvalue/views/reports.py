@@ -1,5 +1,6 @@
 """Social value reports: committed and delivered over time, ratings, and the statement."""
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -50,8 +51,12 @@ def reports_csv(request):
 @login_required
 def performance(request):
     authorities = _authorities(request)
+    ratings = reporting.performance_ratings(authorities=authorities)
+    # A contract's ledger is linked only for those who may open it (reviewers, not assessors).
+    openable = {row["ledger"].pk for row in ratings["contracts"]
+                if rules.has_perm("socialvalue.view_ledger", request.user, row["ledger"])}
     return render(request, "socialvalue/reports/performance.html",
-                  {"ratings": reporting.performance_ratings(authorities=authorities)})
+                  {"ratings": ratings, "openable": openable})
 
 
 @login_required
