@@ -19,6 +19,15 @@ from commissioning.models.pipeline import (
     Project,
 )
 from commissioning.models.publication import Release
+from commissioning.models.stages import (
+    CriteriaRefinement,
+    DialogueMeeting,
+    ProcedureStage,
+    ShortlistEntry,
+    StagedProcedure,
+    SubmissionSupplierInformation,
+    SupplierInformation,
+)
 from commissioning.models.tenders import (
     AuthorityProcurementSettings,
     Clarification,
@@ -42,4 +51,6 @@ __all__ = [
     "ModeratedScore", "Opening", "Project", "Release", "ScaleDescriptor", "Score",
     "SupplierInterest", "Tender", "TenderCpv", "TenderDocument", "TenderEvaluator", "TenderKey",
     "TenderQuestion",
+    "CriteriaRefinement", "DialogueMeeting", "ProcedureStage", "ShortlistEntry", "StagedProcedure",
+    "SubmissionSupplierInformation", "SupplierInformation",
 ]
