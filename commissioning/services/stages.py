@@ -28,13 +28,13 @@ from commissioning.models import (
 )
 from commissioning.sealing import is_opened
 from commissioning.selectors import stages as selectors
+from commissioning.selectors.evaluation import bidder_contacts
 from commissioning.workflows import TENDER
 from core.audit import audit_record
 from core.notifications import notify
 from core.templatetags.govuk import govuk_date
 from core.workflows import transition
 from organisations.models import Organisation
-from organisations.selectors import admins_of
 
 DESIGN_FIELDS = ("description", "conditions_of_participation", "selection_criteria",
                  "min_suppliers", "max_suppliers", "negotiation_allowed", "refinement_allowed",
@@ -167,9 +167,11 @@ def stage_open(*, actor, stage: ProcedureStage) -> ProcedureStage:
 
 
 def _tell_shortlist(procedure: StagedProcedure, *, subject: str, body: str) -> None:
-    organisations = Organisation.objects.filter(pk__in=selectors.shortlisted_ids(procedure))
-    for organisation in organisations:
-        notify(recipients=admins_of(organisation=organisation), subject=subject, body=body,
+    """Tell each shortlisted supplier (its administrators and who made its request)."""
+    entries = (procedure.shortlist.filter(included=True)
+               .select_related("request__organisation", "request__created_by"))
+    for entry in entries:
+        notify(recipients=bidder_contacts(entry.request), subject=subject, body=body,
                url=reverse("commissioning:supplier_procedures"))
 
 
@@ -241,7 +243,7 @@ def shortlist_publish(*, actor, procedure: StagedProcedure,
 
 def _tell_decision(procedure: StagedProcedure, entry: ShortlistEntry) -> None:
     outcome = ("has been shortlisted" if entry.included else "has not been shortlisted")
-    notify(recipients=admins_of(organisation=entry.organisation),
+    notify(recipients=bidder_contacts(entry.request),
            subject=f"Shortlist decision: {procedure.tender.title}",
            body=f"Your organisation {outcome} for {procedure.tender.reference} "
            f"{procedure.tender.title}. The reasons, against the published selection criteria: "
