@@ -287,7 +287,8 @@ def refinement_record(*, actor, procedure: StagedProcedure, after_stage: Procedu
     if after_stage.procedure_id != procedure.pk or not is_opened(after_stage.round_id):
         raise ValidationError("Refine the criteria after a stage of this procedure has been "
                               "opened.")
-    if procedure.tender.status != Tender.Status.PUBLISHED:
+    status = Tender.objects.values_list("status", flat=True).get(pk=procedure.tender_id)
+    if status != Tender.Status.PUBLISHED:
         raise ValidationError("The final tenders have been opened: the criteria cannot change.")
     if not description.strip():
         raise ValidationError({"description": "Describe the refinement."})
