@@ -78,6 +78,10 @@ def take_part_refusal(tender: Tender, organisation: Organisation) -> str | None:
     return None
 
 
+def shortlisted_organisations(procedure: StagedProcedure) -> list[Organisation]:
+    return list(Organisation.objects.filter(pk__in=shortlisted_ids(procedure)).order_by("name"))
+
+
 def procedure_get_for_user(*, user, tender_pk: int) -> StagedProcedure:
     """The staged procedure of a tender, for the authority's staff (404 otherwise)."""
     procedure = (StagedProcedure.objects.select_related("tender__authority")

@@ -12,7 +12,6 @@ from commissioning.selectors import stages as selectors
 from commissioning.selectors.tenders import tender_get_for_user
 from commissioning.services import stages as services
 from core.forms.errors import attach_errors
-from organisations.models import Organisation
 from organisations.selectors import current_organisation
 
 MANAGE = "commissioning.manage_tender"
@@ -130,8 +129,7 @@ def shortlist_decide(request, pk: int, bid_pk: int):
 def stage_meetings(request, pk: int):
     stage = selectors.stage_get_for_user(user=request.user, pk=pk)
     procedure = stage.procedure
-    suppliers = list(Organisation.objects.filter(pk__in=selectors.shortlisted_ids(procedure))
-                     .order_by("name"))
+    suppliers = selectors.shortlisted_organisations(procedure)
     form = forms.MeetingForm(request.POST or None, suppliers=suppliers)
     if request.method == "POST" and _managed(request, procedure) and form.is_valid():
         data = form.cleaned_data
