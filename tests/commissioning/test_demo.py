@@ -37,7 +37,8 @@ def test_seed_demo_covers_every_state_and_is_idempotent(media_root):
 
     public = Tender.objects.exclude(published_at__isnull=True)
     # every state but draft, plus reserved, plus the staged procedure (its rounds stay private)
-    assert public.count() == len(Tender.Status.values) + 1
+    assert public.count() == len(Tender.Status.values) + 1, sorted(
+        public.values_list("reference", "authority__name"))
     reserved = Tender.objects.get(is_reserved_for_mutuals=True)
     disregarded = reserved.bids.exclude(disregarded_reason="")
     assert [b.organisation.name for b in disregarded] == ["Riverside Community Trust"]
