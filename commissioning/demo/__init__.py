@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from commissioning.demo import content as text
-from commissioning.demo import stages
+from commissioning.demo import staged, stages
 from commissioning.demo.build import (
     Cast,
     bid,
@@ -41,6 +41,7 @@ def seed(stdout) -> None:
         spec = text.TENDERS[state]
         if not _exists(cast, spec["reference"]):
             build(cast, spec)
+    staged.seed(cast)
     _summary(cast, stdout)
 
 

@@ -132,8 +132,10 @@ def draft_from_project(cast: Cast, project: Project, spec: dict) -> Tender:
     return tender
 
 
-def published_tender(cast: Cast, spec: dict, *, deadline_days: int = 35) -> Tender:
-    """A tender built step by step as a commissioner would, then published (tender notice)."""
+def published_tender(cast: Cast, spec: dict, *, deadline_days: int = 35,
+                     before_publish=None) -> Tender:
+    """A tender built step by step as a commissioner would, then published (tender notice).
+    ``before_publish(draft)`` adds what else the notice describes (a procedure's stages)."""
     actor, now = cast.commissioner, timezone.now()
     tender = tender_create(actor=actor, authority=cast.authority, data=_tender_data(spec))
     deadline = timezone.localtime(now + timedelta(days=deadline_days)).replace(
@@ -178,6 +180,8 @@ def published_tender(cast: Cast, spec: dict, *, deadline_days: int = 35) -> Tend
                 "trustee of a local charity that may bid.",
         mitigations="That officer is not on the evaluation panel and has no access to bids; "
                     "panel members declare again before scoring.")
+    if before_publish is not None:
+        before_publish(tender)
     return tender_publish(actor=actor, tender=tender)
 
 

@@ -286,6 +286,8 @@ def problem_links(bid, problems: list) -> list[dict]:
         "documents": lambda p: reverse("commissioning:bid_documents", args=[bid.pk]),
         "question": lambda p: reverse("commissioning:bid_answer", args=[bid.pk, p.target]),
         "declarations": lambda p: "#id_accurate",
+        "supplier_information": lambda p: reverse("commissioning:bid_supplier_information",
+                                                  args=[bid.pk]),
     }
     return [{"text": problem.text, "href": targets.get(problem.section, lambda p: "")(problem)}
             for problem in problems]

@@ -20,6 +20,15 @@ from commissioning.models.pipeline import (
 )
 from commissioning.models.publication import Release
 from commissioning.models.reminders import BidDeadlineReminder
+from commissioning.models.stages import (
+    CriteriaRefinement,
+    DialogueMeeting,
+    ProcedureStage,
+    ShortlistEntry,
+    StagedProcedure,
+    SubmissionSupplierInformation,
+    SupplierInformation,
+)
 from commissioning.models.tenders import (
     AuthorityProcurementSettings,
     Clarification,
@@ -44,4 +53,6 @@ __all__ = [
     "ModeratedScore", "Opening", "Project", "Release", "ScaleDescriptor", "Score",
     "SupplierInterest", "Tender", "TenderCpv", "TenderDocument", "TenderEvaluator", "TenderKey",
     "TenderQuestion",
+    "CriteriaRefinement", "DialogueMeeting", "ProcedureStage", "ShortlistEntry", "StagedProcedure",
+    "SubmissionSupplierInformation", "SupplierInformation",
 ]

@@ -31,8 +31,13 @@ from commissioning.models import (
 )
 from commissioning.receipts import receipt_files
 from commissioning.sealing import bids_are_opened, unseal, unsealer
+from commissioning.selectors.stages import needs_price
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, contract_value, submission_problems
+from commissioning.services.supplier_information import (
+    confirmation_required,
+    supplier_information_problem,
+)
 from core.audit import audit_record, audit_record_many
 from core.documents import document_name, document_response
 from core.selectors import one_of_or_404
@@ -274,6 +279,7 @@ class BidOverview:
     receipts: list[BidReceipt]
     problems: list[Problem] = field(default_factory=list)
     is_open: bool = True
+    information_required: bool = False
 
     @property
     def editable(self) -> bool:
@@ -303,9 +309,15 @@ class BidOverview:
             items.append(_task(f"Question {question.number}",
                                url("commissioning:bid_answer", args=[bid.pk, question.pk]),
                                _status(problem, started, done), hint=question.text[:120]))
-        price_problem = self._problem("price")
-        items.append(_task("Price", url("commissioning:bid_price", args=[bid.pk]),
-                           _status(price_problem, bool(self.payload.get("price")), done)))
+        if needs_price(bid.tender):
+            price_problem = self._problem("price")
+            items.append(_task("Price", url("commissioning:bid_price", args=[bid.pk]),
+                               _status(price_problem, bool(self.payload.get("price")), done)))
+        information = self._problem("supplier_information")
+        if self.information_required:
+            items.append(_task("Core supplier information",
+                               url("commissioning:bid_supplier_information", args=[bid.pk]),
+                               _status(information, False, done)))
         if bid.tender.social_value_plan_id:
             sv_problem = self._problem("social_value")
             items.append(_task("Social value commitments",
@@ -347,4 +359,8 @@ def bid_overview(*, bid: Bid, user) -> BidOverview:
     overview.problems = submission_problems(
         bid, overview.payload, questions=overview.questions, slots=overview.slots,
         slot_ids_with_files={f.slot_id for f in files if f.slot_id})
+    overview.information_required = confirmation_required(bid)
+    information = supplier_information_problem(bid) if overview.information_required else None
+    if information is not None:
+        overview.problems.append(information)
     return overview

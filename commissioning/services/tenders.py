@@ -20,6 +20,7 @@ from django.utils import timezone
 from commissioning import thresholds
 from commissioning.models import (
     DeadlineChange,
+    ProcedureStage,
     Project,
     SupplierInterest,
     Tender,
@@ -277,6 +278,9 @@ def tender_publish(*, actor, tender: Tender) -> Tender:
     _require_manager(actor, tender)
     tender = (Tender.objects.select_for_update(of=("self",))
               .select_related("authority", "project").get(pk=tender.pk))
+    if ProcedureStage.objects.filter(round_id=tender.pk).exists():
+        raise ValidationError("This is a stage of a procedure: open it from the procedure's "
+                              "stages page. Only the procedure's tender notice is published.")
     now = timezone.now()
     review = publication_review(tender, at=now)
     if not review.ok:

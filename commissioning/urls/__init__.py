@@ -1,6 +1,15 @@
 """Commissioning URLs, one module per screen family (all in the "commissioning" namespace)."""
 
-from commissioning.urls import awards, bids, evaluation, ocds, pipeline, public, tenders
+from commissioning.urls import (
+    awards,
+    bids,
+    evaluation,
+    ocds,
+    pipeline,
+    public,
+    stages,
+    tenders,
+)
 
 app_name = "commissioning"
 urlpatterns = [
@@ -11,4 +20,5 @@ urlpatterns = [
     *evaluation.urlpatterns,
     *awards.urlpatterns,
     *ocds.urlpatterns,
+    *stages.urlpatterns,
 ]

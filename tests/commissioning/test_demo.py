@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from commissioning.demo.content import SEALED_PHRASE
-from commissioning.models import Bid, BidReceipt, Release, Tender
+from commissioning.models import Bid, BidReceipt, Release, StagedProcedure, Tender
 from core.audit import audit_verify
 from core.models import AuditEntry
 from socialvalue.models import DeliveryReport
@@ -36,7 +36,9 @@ def test_seed_demo_covers_every_state_and_is_idempotent(media_root):
     assert Bid.objects.filter(status=Bid.Status.DRAFT).exists()
 
     public = Tender.objects.exclude(published_at__isnull=True)
-    assert public.count() == len(Tender.Status.values)  # every state but draft, plus reserved
+    # every state but draft, plus reserved, plus the staged procedure (its rounds stay private)
+    assert public.count() == len(Tender.Status.values) + 1, sorted(
+        public.values_list("reference", "authority__name"))
     reserved = Tender.objects.get(is_reserved_for_mutuals=True)
     disregarded = reserved.bids.exclude(disregarded_reason="")
     assert [b.organisation.name for b in disregarded] == ["Riverside Community Trust"]
@@ -46,6 +48,18 @@ def test_seed_demo_covers_every_state_and_is_idempotent(media_root):
         assert Release.objects.filter(tender=tender).exists(), tender.reference
     assert set(DeliveryReport.objects.values_list("status", flat=True)) == {
         DeliveryReport.Status.ACCEPTED, DeliveryReport.Status.SUBMITTED}
+
+    procedure = StagedProcedure.objects.get()
+    assert procedure.shortlist.filter(included=True).count() == 3
+    kinds = list(procedure.stages.values_list("kind", "round__status"))
+    assert kinds == [("participation", "opened"), ("negotiation", "opened")]
+    assert procedure.tender.status == "published" and procedure.tender.bids.filter(
+        status=Bid.Status.SUBMITTED).count() == 1
+    assert procedure.refinements.exists() and procedure.stages.last().meetings.exists()
+    staged_bids = Bid.objects.filter(tender__in=[procedure.tender_id, *procedure.stages.values_list(
+        "round_id", flat=True)], status=Bid.Status.SUBMITTED)
+    assert staged_bids.count() == 7
+    assert not staged_bids.filter(supplier_information__attached_at__isnull=True).exists()
 
     phrase = SEALED_PHRASE.encode()
     for content in Bid.objects.values_list("sealed_content", flat=True):

@@ -86,7 +86,9 @@ def submission_problems(
         message = answer_problem(question, answers.get(str(question.pk), ""))
         if message:
             problems.append(Problem("question", message, question.pk))
-    message = price_problem(payload.get("price") or {})
+    from commissioning.selectors.stages import needs_price
+
+    message = price_problem(payload.get("price") or {}) if needs_price(bid.tender) else None
     if message:
         problems.append(Problem("price", message))
     for issue in social_value_issues(bid, payload):

@@ -31,6 +31,7 @@ from commissioning.models import (
     TenderQuestion,
 )
 from commissioning.sealing import EMPTY_PAYLOAD, bid_audit_seal, seal, sealer, unseal
+from commissioning.selectors.stages import take_part_refusal
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import social_value_issues
 from core.audit import audit_record
@@ -103,6 +104,9 @@ def bid_start(*, tender: Tender, organisation: Organisation, actor, lot: Lot | N
     _check_bidder(actor, organisation)
     clock.ensure_open(tender, clock.moment(received_at).received)
     _check_lot(tender, lot)
+    refusal = take_part_refusal(tender, organisation)
+    if refusal:
+        raise ValidationError(refusal, code="not_shortlisted")
     existing = Bid.objects.filter(tender=tender, lot=lot, organisation=organisation).first()
     if existing is not None:
         return existing

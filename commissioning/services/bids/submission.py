@@ -27,6 +27,10 @@ from commissioning.services.bids.checks import (
     submission_problems,
 )
 from commissioning.services.bids.drafts import EDITABLE, _require_editor, bid_audit, lock_bid
+from commissioning.services.supplier_information import (
+    supplier_information_attach,
+    supplier_information_problem,
+)
 from core import outbox
 from core.notifications import notify
 from organisations.selectors import admins_of
@@ -86,6 +90,7 @@ def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] 
     bid.status, bid.submitted_at, bid.withdrawn_at = Bid.Status.SUBMITTED, now, None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at"])
     receipt = _create_receipt(bid, times, hashes, receipts.submission_digest(payload, hashes))
+    information_version = supplier_information_attach(bid=bid, at=now)
     outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
     # Last, and one entry for the whole action: the audit chain has one writer at a time, from
     # its entry until commit.
@@ -94,6 +99,7 @@ def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] 
               changes={"receipt": receipt.number, "received_at": now.isoformat(),
                        "recorded_at": times.recorded.isoformat(),
                        "declarations_saved": declared,
+                       "supplier_information_version": information_version,
                        "submission_sha256": receipt.submission_sha256,
                        "files": [{k: v for k, v in entry.items() if k != "name"}
                                  for entry in hashes]})
@@ -118,6 +124,9 @@ def _check_complete(bid: Bid, payload: dict[str, Any], files: list) -> None:
         slots=list(tender.document_slots.all()),
         slot_ids_with_files={f.slot_id for f in files if f.slot_id})
     problems += declaration_problems(payload.get("declarations") or {})
+    information = supplier_information_problem(bid)
+    if information is not None:
+        problems.append(information)
     if problems:
         raise BidIncomplete(problems)
 

@@ -1,0 +1,177 @@
+"""Screens of a competitive flexible procedure in stages, for the commissioner and suppliers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from commissioning.forms import stages as forms
+from commissioning.selectors import stages as selectors
+from commissioning.selectors.tenders import tender_get_for_user
+from commissioning.services import stages as services
+from core.forms.errors import attach_errors
+from organisations.selectors import current_organisation
+
+MANAGE = "commissioning.manage_tender"
+
+
+def _managed(request, procedure):
+    if not request.user.has_perm(MANAGE, procedure.tender):
+        raise PermissionDenied
+    return procedure
+
+
+def _back(pk: int):
+    return redirect("commissioning:procedure_overview", pk=pk)
+
+
+@login_required
+def procedure_overview(request, pk: int):
+    tender = tender_get_for_user(user=request.user, pk=pk)
+    procedure = getattr(tender, "staged_procedure", None)
+    return render(request, "commissioning/stages/overview.html", {
+        "tender": tender, "procedure": procedure,
+        "stages": selectors.stages_of(procedure) if procedure else [],
+        "can_manage": request.user.has_perm(MANAGE, tender)})
+
+
+@login_required
+def procedure_design(request, pk: int):
+    tender = tender_get_for_user(user=request.user, pk=pk, perm=MANAGE)
+    form = forms.ProcedureDesignForm(request.POST or None,
+                                     instance=getattr(tender, "staged_procedure", None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.procedure_design(actor=request.user, tender=tender, data=form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, "The stages are described.")
+            return _back(tender.pk)
+    return render(request, "commissioning/stages/form.html",
+                  {"tender": tender, "form": form, "heading": "Describe the stages"})
+
+
+@login_required
+def stage_add(request, pk: int):
+    procedure = _managed(request, selectors.procedure_get_for_user(user=request.user, tender_pk=pk))
+    form = forms.StageAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_add(actor=request.user, procedure=procedure, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="kind")
+        else:
+            messages.success(request, "Stage added. Add its questions and documents next.")
+            return _back(pk)
+    return render(request, "commissioning/stages/form.html",
+                  {"tender": procedure.tender, "form": form, "heading": "Add a stage"})
+
+
+@login_required
+@require_POST
+def stage_open(request, pk: int):
+    stage = selectors.stage_get_for_user(user=request.user, pk=pk)
+    try:
+        services.stage_open(actor=request.user, stage=stage)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{stage.title} is open for submissions.")
+    return _back(stage.procedure.tender_id)
+
+
+@login_required
+def shortlist(request, pk: int):
+    procedure = selectors.procedure_get_for_user(user=request.user, tender_pk=pk)
+    form = forms.ShortlistPublishForm(request.POST or None)
+    if request.method == "POST" and _managed(request, procedure) and form.is_valid():
+        try:
+            services.shortlist_publish(actor=request.user, procedure=procedure,
+                                       **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="fewer_reason")
+        else:
+            messages.success(request, "Shortlist published: every supplier has been told why.")
+            return redirect("commissioning:shortlist", pk=pk)
+    return render(request, "commissioning/stages/shortlist.html", {
+        "tender": procedure.tender, "procedure": procedure, "form": form,
+        "requests": selectors.requests_to_decide(procedure),
+        "can_manage": request.user.has_perm(MANAGE, procedure.tender)})
+
+
+@login_required
+def shortlist_decide(request, pk: int, bid_pk: int):
+    procedure = _managed(request, selectors.procedure_get_for_user(user=request.user, tender_pk=pk))
+    bid = next((b for b in selectors.requests_to_decide(procedure) if b.pk == bid_pk), None)
+    if bid is None:
+        raise Http404("No such request to participate.")
+    entry = getattr(bid, "shortlist_entry", None)
+    initial = ({"included": "yes" if entry.included else "no", "reasons": entry.reasons}
+               if entry else {})
+    form = forms.ShortlistDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shortlist_decide(actor=request.user, procedure=procedure, request=bid,
+                                      **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="reasons")
+        else:
+            return redirect("commissioning:shortlist", pk=pk)
+    return render(request, "commissioning/stages/form.html", {
+        "tender": procedure.tender, "form": form, "back_to": "commissioning:shortlist",
+        "heading": f"Decide on the request from {bid.organisation.name}"})
+
+
+@login_required
+def stage_meetings(request, pk: int):
+    stage = selectors.stage_get_for_user(user=request.user, pk=pk)
+    procedure = stage.procedure
+    suppliers = selectors.shortlisted_organisations(procedure)
+    form = forms.MeetingForm(request.POST or None, suppliers=suppliers)
+    if request.method == "POST" and _managed(request, procedure) and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                actor=request.user, stage=stage, held_at=data["held_at"],
+                organisation=next(o for o in suppliers if o.pk == data["organisation"]),
+                attendees=data["attendees"], minutes=data["minutes"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="minutes")
+        else:
+            messages.success(request, "Meeting minuted.")
+            return redirect("commissioning:stage_meetings", pk=pk)
+    return render(request, "commissioning/stages/meetings.html", {
+        "tender": procedure.tender, "stage": stage, "form": form,
+        "meetings": stage.meetings.select_related("organisation", "recorded_by"),
+        "can_manage": request.user.has_perm(MANAGE, procedure.tender)})
+
+
+@login_required
+def refinements(request, pk: int):
+    procedure = selectors.procedure_get_for_user(user=request.user, tender_pk=pk)
+    stages = selectors.stages_of(procedure)
+    form = forms.RefinementForm(request.POST or None, stages=stages)
+    if request.method == "POST" and _managed(request, procedure) and form.is_valid():
+        try:
+            services.refinement_record(
+                actor=request.user, procedure=procedure,
+                after_stage=next(s for s in stages if s.pk == form.cleaned_data["after_stage"]),
+                description=form.cleaned_data["description"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="description")
+        else:
+            messages.success(request, "Refinement recorded; the shortlisted suppliers are told.")
+            return redirect("commissioning:refinements", pk=pk)
+    return render(request, "commissioning/stages/refinements.html", {
+        "tender": procedure.tender, "procedure": procedure, "form": form,
+        "refinements": procedure.refinements.select_related("after_stage", "recorded_by"),
+        "can_manage": request.user.has_perm(MANAGE, procedure.tender)})
+
+
+@login_required
+def supplier_procedures(request):
+    return render(request, "commissioning/stages/supplier_list.html", {
+        "rows": selectors.procedures_for_supplier(organisation=current_organisation(request))})
