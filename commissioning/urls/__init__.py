@@ -1,6 +1,15 @@
 """Commissioning URLs, one module per screen family (all in the "commissioning" namespace)."""
 
-from commissioning.urls import awards, bids, evaluation, ocds, pipeline, public, tenders
+from commissioning.urls import (
+    awards,
+    bids,
+    evaluation,
+    notices,
+    ocds,
+    pipeline,
+    public,
+    tenders,
+)
 
 app_name = "commissioning"
 urlpatterns = [
@@ -10,5 +19,6 @@ urlpatterns = [
     *bids.urlpatterns,
     *evaluation.urlpatterns,
     *awards.urlpatterns,
+    *notices.urlpatterns,
     *ocds.urlpatterns,
 ]

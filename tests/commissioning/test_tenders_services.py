@@ -123,7 +123,7 @@ class TestPublish:
         assert tender.above_threshold is True  # £480,000 inc VAT for services
         assert tender.threshold_applied in (Decimal("214904"), Decimal("207720"))
         assert tender.ocid == f"{settings.OCDS_OCID_PREFIX}-{tender.pk}"
-        release.assert_called_once_with(tender=mock.ANY, tags=["tender"])
+        release.assert_called_once_with(tender=mock.ANY, tags=["tender"], notice=mock.ANY)
         assert StatusChange.objects.filter(object_id=tender.pk, to_status="published").exists()
         assert AuditEntry.objects.filter(action="tender.published").exists()
 
@@ -181,7 +181,7 @@ class TestPublish:
         assert tender.status == "published" and tender.above_threshold is True
         assert tender.short_period_reason == "A state of urgency: provider failure"
         assert (tender.deadline - tender.published_at) < timedelta(days=25)
-        release.assert_called_once_with(tender=mock.ANY, tags=["tender"])
+        release.assert_called_once_with(tender=mock.ANY, tags=["tender"], notice=mock.ANY)
 
     def test_market_respondents_are_told(self, commissioner, authority, project, release):
         respondent = factories.OrganisationFactory()
@@ -312,7 +312,8 @@ class TestDeadlineAndCancel:
         published_tender.refresh_from_db()
         assert published_tender.status == "cancelled"
         assert published_tender.cancellation_reason == "The service is no longer needed"
-        release.assert_called_once_with(tender=mock.ANY, tags=["tenderCancellation"])
+        release.assert_called_once_with(tender=mock.ANY, tags=["tenderCancellation"],
+                                        notice=mock.ANY)
         assert Notification.objects.filter(recipient=bid_writer,
                                            subject__contains="terminated")
 
