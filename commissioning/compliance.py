@@ -175,3 +175,6 @@ def reserved_supplier_not_recognised(now: datetime) -> Iterator[FindingSpec]:
         f"{row['award__tender__reference']} “{row['award__tender__title']}” is reserved for "
         f"public service mutuals, but {row['award__bid__organisation__name']} is no longer "
         "recognised as one."))
+
+
+from commissioning import compliance_notices  # noqa: E402, F401  (registers the notice checks)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from commissioning.demo import content as text
+from commissioning.demo import notices as notices_demo
 from commissioning.demo import stages
 from commissioning.demo.build import (
     Cast,
@@ -41,6 +42,7 @@ def seed(stdout) -> None:
         spec = text.TENDERS[state]
         if not _exists(cast, spec["reference"]):
             build(cast, spec)
+    notices_demo.seed(cast)
     _summary(cast, stdout)
 
 
