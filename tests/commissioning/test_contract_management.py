@@ -191,8 +191,8 @@ def test_permission_matrix_of_the_contract_management_pages(client, contract, au
         status = client.get(reverse(f"commissioning:{name}", args=[contract.pk])).status_code
         assert (status == 200) is ALLOWED[person], (name, person, status)
     response = client.post(reverse("commissioning:contract_changes", args=[contract.pk]), {
-        "description": "x", "value_delta": "5", "new_ends_on_0": "1", "new_ends_on_1": "1",
-        "new_ends_on_2": "2028"})
+        "description": "x", "value_delta": "5", "new_ends_on_day": "1", "new_ends_on_month": "1",
+        "new_ends_on_year": "2028"})
     assert contract.changes.exists() is ALLOWED[person]
     assert response.status_code < 500
     assert client.get(reverse("commissioning:contract_changes",

@@ -188,7 +188,7 @@ def test_the_create_page_refuses_junk_with_messages(client, commissioner, provid
     response = client.post(reverse("commissioning:direct_award_create"), {
         "reference": "DA-9", "title": "x", "description": "x", "supplier": "999999",
         "basis": "s41", "ground": "nonsense", "justification": "", "value_ex_vat": "lots",
-        "starts_on_0": "31", "starts_on_1": "2", "starts_on_2": "2027"})
+        "starts_on_day": "31", "starts_on_month": "2", "starts_on_year": "2027"})
     assert response.status_code == 200
     assert not DirectAward.objects.exists()
     assert "Choose a supplier from the list" in response.content.decode()
