@@ -27,4 +27,8 @@ urlpatterns = [
          name="contract_performance_notice"),
     path("contracts/<int:pk>/termination-notice/", views.contract_expiry_notice,
          name="contract_expiry_notice"),
+    path("projects/<int:pk>/engagement-notice/", views.project_engagement_notice,
+         name="project_engagement_notice"),
+    path("tenders/<int:pk>/engagement-notice-reason/", views.engagement_notice_reason,
+         name="engagement_notice_reason"),
 ]

@@ -225,3 +225,40 @@ def contract_expiry_notice(request, pk: int):
     else:
         messages.success(request, "Contract termination notice published.")
     return redirect("commissioning:contract_performance", pk=pk)
+
+
+@login_required
+@require_POST
+def project_engagement_notice(request, pk: int):
+    from commissioning.selectors.pipeline import project_get_for_user
+    from commissioning.services.notices import planning_notice_publish
+
+    project = project_get_for_user(user=request.user, pk=pk, perm="commissioning.manage_project")
+    try:
+        notice = planning_notice_publish(actor=request.user, notice_type="UK2", project=project)
+    except ValidationError as error:
+        _flash(request, error)
+        return redirect("commissioning:project_detail", pk=pk)
+    messages.success(request, "Preliminary market engagement notice published.")
+    return redirect("commissioning:notice", pk=notice.pk)
+
+
+@login_required
+def engagement_notice_reason(request, pk: int):
+    from commissioning.forms.awards import ReasonForm
+    from commissioning.selectors.tenders import tender_get_for_user
+    from commissioning.services.notices import engagement_notice_reason_record
+
+    tender = tender_get_for_user(user=request.user, pk=pk, perm="commissioning.manage_tender")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_notice_reason_record(actor=request.user, tender=tender,
+                                            **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="reason")
+        else:
+            messages.success(request, "Reason recorded: it is published with the tender notice.")
+            return redirect("commissioning:tender_publish", pk=pk)
+    return render(request, "commissioning/notices/engagement_reason.html",
+                  {"tender": tender, "form": form})

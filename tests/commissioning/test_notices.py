@@ -207,3 +207,23 @@ def test_the_public_notice_list_filters_by_type_in_constant_queries(
     assert client.get(reverse("commissioning:notice_list"),
                       {"notice_type": "UK99"}).status_code == 200
     assert client.get(reverse("commissioning:notice", args=[99999])).status_code == 404
+
+
+def test_commissioners_publish_the_uk2_and_record_the_reason_from_their_pages(
+        client, engaged_tender, commissioner, other_commissioner):
+    project = engaged_tender.project
+    uk2 = reverse("commissioning:project_engagement_notice", args=[project.pk])
+    reason = reverse("commissioning:engagement_notice_reason", args=[engaged_tender.pk])
+    client.force_login(other_commissioner)
+    assert client.post(uk2).status_code in (403, 404)
+    assert client.post(reason, {"reason": "x"}).status_code in (403, 404)
+    assert not Notice.objects.exists()
+    client.force_login(commissioner)
+    assert client.post(reason, {"reason": ""}).status_code == 200
+    assert client.post(reason, {"reason": "One open webinar."}).status_code == 302
+    assert engaged_tender.engagement_notice_reason.reason == "One open webinar."
+    response = client.post(uk2)
+    notice = Notice.objects.get(notice_type="UK2", project=project)
+    assert response.url == reverse("commissioning:notice", args=[notice.pk])
+    assert client.post(reverse("commissioning:project_engagement_notice",
+                               args=[999999])).status_code == 404

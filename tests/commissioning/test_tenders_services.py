@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commissioning.models import DeadlineChange, Project, Tender
 from commissioning.services import tender_content, tenders
+from commissioning.services.notices import planning_notice_publish
 from core.models import AuditEntry, Notification, StatusChange
 from organisations.models import Role
 from tests import factories
@@ -190,6 +191,8 @@ class TestPublish:
                                  organisation=respondent)
         tender = cf.publishable_tender(authority=authority, created_by=commissioner,
                                        project=project)
+        # The market engagement is announced first (Procurement Act 2023 s.17).
+        planning_notice_publish(actor=commissioner, notice_type="UK2", project=project)
         tenders.tender_publish(actor=commissioner, tender=tender)
         assert Notification.objects.filter(recipient=writer, subject__contains="New tender")
 
