@@ -34,7 +34,8 @@ from commissioning.models import (
 )
 from commissioning.ocds.notices import attach, standalone_release
 from core.audit import audit_record
-from core.calendar import local_date
+from core.calendar import LONDON, local_date
+from core.templatetags.govuk import govuk_date
 
 QUALIFYING_UK3_MIN_DAYS = 40
 QUALIFYING_UK3_MAX_DAYS = 365
@@ -212,7 +213,8 @@ def tender_notice_draft(*, actor, tender: Tender) -> NoticeDraft:
               "Reserved for public service mutuals":
                   "Yes" if tender.is_reserved_for_mutuals else "No"}
     if tender.deadline:
-        fields["Tender deadline"] = tender.deadline.isoformat()
+        fields["Tender deadline"] = f"{govuk_date(tender.deadline)}, " \
+            f"{tender.deadline.astimezone(LONDON):%H:%M} (UK time)"
     planning = {"noEngagementNoticeRationale": reason.reason} if reason else None
     return NoticeDraft(notice_type=NoticeType.UK4, actor=actor, title=tender.title,
                        fields=fields, planning=planning)
