@@ -204,3 +204,6 @@ describe(Clarification, lambda q: Description(
     f"Clarification question on {_tender_words(q.tender)}",
     reverse("commissioning:clarification_admin_list", args=[q.tender_id]),
     "commissioning.view_tender_admin", q.tender))
+
+
+from commissioning import compliance_notices  # noqa: E402, F401  (registers the notice checks)

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commissioning import thresholds
-from commissioning.models import Project, Tender, TenderCpv
+from commissioning.models import DirectAward, Notice, NoticeType, Project, Tender, TenderCpv
 from commissioning.selectors.pipeline import authorities_with_public_projects
 from commissioning.selectors.tenders import public_buyer_choices
 from core.calendar import start_of_day
@@ -174,3 +174,21 @@ class AuthorityProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = ["status"]
+
+
+class DirectAwardFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="Status", empty_label="Any status",
+                                         choices=DirectAward.Status.choices)
+
+    class Meta:
+        model = DirectAward
+        fields = ["status"]
+
+
+class NoticeFilter(django_filters.FilterSet):
+    notice_type = django_filters.ChoiceFilter(label="Notice type", empty_label="Any notice",
+                                              choices=NoticeType.choices)
+
+    class Meta:
+        model = Notice
+        fields = ["notice_type"]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from commissioning.demo import content as text
+from commissioning.demo import notices as notices_demo
 from commissioning.demo import staged, stages
 from commissioning.demo.build import (
     Cast,
@@ -42,6 +43,7 @@ def seed(stdout) -> None:
         if not _exists(cast, spec["reference"]):
             build(cast, spec)
     staged.seed(cast)
+    notices_demo.seed(cast)
     _summary(cast, stdout)
 
 

@@ -11,6 +11,14 @@ from commissioning.models.evaluation import (
     Score,
     TenderEvaluator,
 )
+from commissioning.models.notices import (
+    ContractChange,
+    DirectAward,
+    EngagementNoticeReason,
+    KpiRating,
+    Notice,
+    NoticeType,
+)
 from commissioning.models.pipeline import (
     CitizenComment,
     EngagementEvent,
@@ -47,9 +55,10 @@ from commissioning.models.tenders import (
 __all__ = [
     "AssessmentSummary", "AuthorityProcurementSettings", "Award", "AwardCriterion", "Bid",
     "BidDeadlineReminder", "BidFile", "BidReceipt", "CitizenComment", "Clarification",
-    "ConflictDeclaration",
-    "ConflictsAssessment", "ConsortiumMember", "Contract", "ContractKpi", "DeadlineChange",
-    "DocumentSlot", "EngagementEvent", "Lot", "MarketQuestion", "MarketResponse",
+    "ConflictDeclaration", "ConflictsAssessment", "ConsortiumMember", "Contract",
+    "ContractChange", "ContractKpi", "DeadlineChange", "DirectAward", "DocumentSlot",
+    "EngagementNoticeReason", "KpiRating", "Notice", "NoticeType", "EngagementEvent", "Lot",
+    "MarketQuestion", "MarketResponse",
     "ModeratedScore", "Opening", "Project", "Release", "ScaleDescriptor", "Score",
     "SupplierInterest", "Tender", "TenderCpv", "TenderDocument", "TenderEvaluator", "TenderKey",
     "TenderQuestion",

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -46,13 +47,14 @@ def is_publishable(tender: Tender, tags: list[str]) -> bool:
     return bool(set(tags) <= PLANNING_TAGS and project is not None and project.is_public)
 
 
-def release_store(*, tender: Tender, tags: list[str],
-                  now: datetime.datetime | None = None) -> Release | None:
+def release_store(*, tender: Tender, tags: list[str], now: datetime.datetime | None = None,
+                  amend: Callable[[dict], None] | None = None) -> Release | None:
     """Store the OCDS release of ``tender`` as it is now, tagged ``tags``.
 
     Returns None (and stores nothing) when the tender is not public. The release id is
     ``<ocid>-<first tag>-<n>``, n counting the OCID's releases; the tender keeps its OCID from
-    its first release on, so a later change of prefix never splits a process.
+    its first release on, so a later change of prefix never splits a process. ``amend``, when
+    given, adds to the payload before it is stored (a notice's document, see services.notices).
     """
     _check_tags(tags)
     now = now or timezone.now()
@@ -68,6 +70,8 @@ def release_store(*, tender: Tender, tags: list[str],
         release_id = f"{ocid}-{tags[0]}-{number}"
         payload = build_release(tender=loaded, ocid=ocid, release_id=release_id, tags=tags,
                                 now=now)
+        if amend is not None:
+            amend(payload)
         try:
             with transaction.atomic():
                 return Release.objects.create(tender=loaded, ocid=ocid, release_id=release_id,

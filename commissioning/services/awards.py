@@ -20,6 +20,7 @@ from django.utils import timezone
 from commissioning.models import AssessmentSummary, Award, Bid, Lot, Tender
 from commissioning.selectors.awards import active_award, summary_content
 from commissioning.selectors.evaluation import bid_price, bidder_contacts, ranking, runners_of
+from commissioning.services.notices import NoticeDraft
 from commissioning.services.publication import release_publish
 from commissioning.services.reservation import reservation_problem
 from commissioning.workflows import TENDER
@@ -174,7 +175,11 @@ def award_notice_publish(*, award: Award, actor, voluntary_standstill: bool = Fa
                  changes={"standstill_ends_on": award.standstill_ends_on,
                           "voluntary": voluntary_standstill and tender.is_light_touch},
                  organisation_id=tender.authority_id)
-    release_publish(tender=tender, tags=["award"])
+    release_publish(tender=tender, tags=["award"], notice=NoticeDraft(
+        notice_type="UK6", actor=actor, award=award,
+        title=f"{tender.title}: award to {award.bid.organisation.name}",
+        fields={"Supplier": award.bid.organisation.name, "Value": f"£{award.value:,.2f}",
+                "Standstill ends": award.standstill_ends_on or "No standstill (light touch)"}))
     _tell_bidders(award)
     return award
 

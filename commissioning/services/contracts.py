@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from commissioning.models import Award, Contract, ContractKpi
 from commissioning.selectors.evaluation import bidder_contacts
+from commissioning.services.notices import NoticeDraft
 from commissioning.services.publication import release_publish
 from commissioning.workflows import TENDER
 from core.audit import audit_record
@@ -165,7 +166,13 @@ def contract_details_publish(*, contract: Contract, actor) -> Contract:
     audit_record(actor=actor, action="contract.details_publish", obj=contract,
                  summary="Contract details notice published",
                  organisation_id=contract.award.tender.authority_id)
-    release_publish(tender=contract.award.tender, tags=["contractUpdate"])
+    release_publish(tender=contract.award.tender, tags=["contractUpdate"], notice=NoticeDraft(
+        notice_type="UK7", actor=actor, contract=contract, award=contract.award,
+        title=f"Contract with {contract.award.bid.organisation.name}",
+        fields={"Value": f"£{contract.value:,.2f}", "Starts": contract.starts_on,
+                "Ends": contract.ends_on, "Conflicts assessment": "Prepared and revised",
+                **{f"KPI: {kpi.name}": kpi.target
+                   for kpi in contract.kpis.filter(is_most_material=True)}}))
     return contract
 
 
@@ -180,7 +187,10 @@ def contract_terminate(*, contract: Contract, actor, reason: str) -> Contract:
     audit_record(actor=actor, action="contract.terminate", obj=contract,
                  summary="Contract terminated", changes={"reason": reason.strip()},
                  organisation_id=contract.award.tender.authority_id)
-    release_publish(tender=contract.award.tender, tags=["contractTermination"])
+    release_publish(tender=contract.award.tender, tags=["contractTermination"], notice=NoticeDraft(
+        notice_type="UK11", actor=actor, contract=contract, award=contract.award,
+        title=f"Contract with {contract.award.bid.organisation.name}",
+        fields={"Reason": reason.strip()}))
     notify(recipients=bidder_contacts(contract.award.bid),
            subject=f"Contract terminated: {contract.award.tender.title}",
            body=f"{contract.award.tender.authority.name} recorded that the contract for "

@@ -27,6 +27,7 @@ from commissioning.models import (
 )
 from commissioning.selectors.pipeline import responding_organisation_ids
 from commissioning.selectors.tenders import supplier_recipients, tender_supplier_recipients
+from commissioning.services import notices
 from commissioning.services.publication import release_publish
 from commissioning.services.reservation import services_problems, terms_problems
 from commissioning.timeline import TimelineCheck, Timetable, timeline_check
@@ -130,6 +131,8 @@ def publication_review(tender: Tender, *, at: datetime | None = None) -> Publica
             f"The value including VAT is at or above the threshold of £{review.threshold:,.0f}: "
             "choose the open or competitive flexible procedure.")
     review.problems.extend(_content_problems(tender))
+    review.problems.extend(notices.tender_notice_problems(
+        tender, above_threshold=review.above_threshold))
     if tender.is_reserved_for_mutuals:
         review.problems.extend(_reservable_services_problems(tender))
     review.problems.extend(criteria_problems(tender))
@@ -171,8 +174,11 @@ def _below_threshold_notice(review: PublicationReview, tender: Tender) -> None:
 
 
 def _timetable(tender: Tender, above: bool, at: datetime) -> Timetable:
+    reason = tender.short_period_reason
+    if not reason.strip() and notices.qualifying_planned_notice(tender, at) is not None:
+        reason = "A qualifying planned procurement notice (UK3) was published."
     return Timetable(above_threshold=above, is_light_touch=tender.is_light_touch,
-                     short_period_reason=tender.short_period_reason, starts_at=at,
+                     short_period_reason=reason, starts_at=at,
                      questions_deadline=tender.questions_deadline, deadline=tender.deadline)
 
 
@@ -300,7 +306,8 @@ def tender_publish(*, actor, tender: Tender) -> Tender:
                  changes={"above_threshold": tender.above_threshold, "ocid": tender.ocid,
                           "threshold_applied": tender.threshold_applied,
                           "deadline": tender.deadline, "warnings": review.warnings})
-    release_publish(tender=tender, tags=["tender"])
+    release_publish(tender=tender, tags=["tender"],
+                    notice=notices.tender_notice_draft(actor=actor, tender=tender))
     _notify_market_respondents(tender)
     return tender
 
@@ -400,7 +407,9 @@ def tender_cancel(*, actor, tender: Tender, reason: str) -> Tender:
     tender.cancellation_reason = reason.strip()
     tender.save(update_fields=["cancellation_reason", "updated_at"])
     if was_published:
-        release_publish(tender=tender, tags=["tenderCancellation"])
+        release_publish(tender=tender, tags=["tenderCancellation"], notice=notices.NoticeDraft(
+            notice_type="UK12", actor=actor, title=tender.title,
+            fields={"Reason": reason.strip()}))
         notify(recipients=tender_supplier_recipients(tender=tender),
                subject=f"Procurement terminated: {tender.title}",
                body=f"{tender.authority.name} has terminated this procurement and will not "

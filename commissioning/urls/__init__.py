@@ -4,6 +4,7 @@ from commissioning.urls import (
     awards,
     bids,
     evaluation,
+    notices,
     ocds,
     pipeline,
     public,
@@ -19,6 +20,7 @@ urlpatterns = [
     *bids.urlpatterns,
     *evaluation.urlpatterns,
     *awards.urlpatterns,
+    *notices.urlpatterns,
     *ocds.urlpatterns,
     *stages.urlpatterns,
 ]

@@ -90,7 +90,9 @@ def test_contracts_over_five_million_need_three_most_material_kpis(award, commis
                          is_most_material=True)
     with mock.patch("commissioning.services.contracts.release_publish") as release:
         contract_details_publish(contract=contract, actor=commissioner)
-    release.assert_called_once_with(tender=contract.award.tender, tags=["contractUpdate"])
+    release.assert_called_once()
+    assert release.call_args.kwargs["tags"] == ["contractUpdate"]
+    assert release.call_args.kwargs["notice"].notice_type == "UK7"
     assert contract.details_published_at is not None
 
 
@@ -109,7 +111,9 @@ def test_termination_needs_a_reason_and_publishes_a_release(award, commissioner)
         contract_terminate(contract=contract, actor=commissioner, reason="")
     with mock.patch("commissioning.services.contracts.release_publish") as release:
         contract_terminate(contract=contract, actor=commissioner, reason="Provider insolvent.")
-    release.assert_called_once_with(tender=contract.award.tender, tags=["contractTermination"])
+    release.assert_called_once()
+    assert release.call_args.kwargs["tags"] == ["contractTermination"]
+    assert release.call_args.kwargs["notice"].notice_type == "UK11"
     assert contract.terminated_at is not None
     with pytest.raises(ValidationError, match="terminated"):
         contract_kpi_add(contract=contract, actor=commissioner, name="x", target="y")

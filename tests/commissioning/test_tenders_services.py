@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commissioning.models import DeadlineChange, Project, Tender
 from commissioning.services import tender_content, tenders
+from commissioning.services.notices import planning_notice_publish
 from core.models import AuditEntry, Notification, StatusChange
 from organisations.models import Role
 from tests import factories
@@ -130,7 +131,7 @@ class TestPublish:
         assert tender.above_threshold is True  # £480,000 inc VAT for services
         assert tender.threshold_applied in (Decimal("214904"), Decimal("207720"))
         assert tender.ocid == f"{settings.OCDS_OCID_PREFIX}-{tender.pk}"
-        release.assert_called_once_with(tender=mock.ANY, tags=["tender"])
+        release.assert_called_once_with(tender=mock.ANY, tags=["tender"], notice=mock.ANY)
         assert StatusChange.objects.filter(object_id=tender.pk, to_status="published").exists()
         assert AuditEntry.objects.filter(action="tender.published").exists()
 
@@ -188,7 +189,7 @@ class TestPublish:
         assert tender.status == "published" and tender.above_threshold is True
         assert tender.short_period_reason == "A state of urgency: provider failure"
         assert (tender.deadline - tender.published_at) < timedelta(days=25)
-        release.assert_called_once_with(tender=mock.ANY, tags=["tender"])
+        release.assert_called_once_with(tender=mock.ANY, tags=["tender"], notice=mock.ANY)
 
     def test_market_respondents_are_told(self, commissioner, authority, project, release):
         respondent = factories.OrganisationFactory()
@@ -197,6 +198,8 @@ class TestPublish:
                                  organisation=respondent)
         tender = cf.publishable_tender(authority=authority, created_by=commissioner,
                                        project=project)
+        # The market engagement is announced first (Procurement Act 2023 s.17).
+        planning_notice_publish(actor=commissioner, notice_type="UK2", project=project)
         tenders.tender_publish(actor=commissioner, tender=tender)
         assert Notification.objects.filter(recipient=writer, subject__contains="New tender")
 
@@ -319,7 +322,8 @@ class TestDeadlineAndCancel:
         published_tender.refresh_from_db()
         assert published_tender.status == "cancelled"
         assert published_tender.cancellation_reason == "The service is no longer needed"
-        release.assert_called_once_with(tender=mock.ANY, tags=["tenderCancellation"])
+        release.assert_called_once_with(tender=mock.ANY, tags=["tenderCancellation"],
+                                        notice=mock.ANY)
         assert Notification.objects.filter(recipient=bid_writer,
                                            subject__contains="terminated")
 

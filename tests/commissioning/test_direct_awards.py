@@ -1,0 +1,194 @@
+"""Direct awards: s.41 with a Schedule 5 ground or s.43 after an unsuccessful competition; the
+transparency notice (UK5) first, its standstill of 8 working days, then the award (UK6)."""
+
+import datetime
+import json
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from commissioning.models import DirectAward, Notice
+from commissioning.services import direct_awards as services
+from organisations.models import Role
+from tests import factories
+from tests.commissioning.ocds_support import no_network  # noqa: F401  (fixture)
+from tests.commissioning.test_notices import assert_valid, notice_documents
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_network")]
+
+# Tuesday 22 December 2026: 8 working days beginning that day skip Christmas and Boxing Day
+# (observed on 28 December) and New Year's Day, ending on Tuesday 5 January 2027.
+NOTICE_DAY = datetime.datetime(2026, 12, 22, 10, tzinfo=datetime.UTC)
+LAST_DAY = datetime.date(2027, 1, 5)
+
+
+def at(moment):
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def on(day: datetime.date):
+    return at(datetime.datetime(day.year, day.month, day.day, 10, tzinfo=datetime.UTC))
+
+
+def data(provider, **fields):
+    return {"reference": "DA-1", "title": "Crisis beds", "description": "Crisis beds.",
+            "supplier": provider, "basis": "s41", "ground": "urgency",
+            "justification": "A provider closed without notice.", "switched_from": None,
+            "value_ex_vat": Decimal("150000"), "starts_on": datetime.date(2027, 2, 1),
+            "ends_on": datetime.date(2028, 1, 31), **fields}
+
+
+@pytest.fixture
+def draft(authority, commissioner, provider):
+    return services.direct_award_create(actor=commissioner, authority=authority,
+                                        data=data(provider))
+
+
+def test_a_section_41_award_needs_a_schedule_5_ground_and_a_justification(
+        authority, commissioner, provider):
+    with pytest.raises(ValidationError) as error:
+        services.direct_award_create(actor=commissioner, authority=authority,
+                                     data=data(provider, ground="", justification=" "))
+    assert set(error.value.error_dict) == {"ground", "justification"}
+
+
+def test_a_section_43_switch_needs_one_of_our_terminated_competitions(
+        authority, commissioner, provider, published_tender):
+    with pytest.raises(ValidationError) as error:
+        services.direct_award_create(actor=commissioner, authority=authority, data=data(
+            provider, basis="s43", switched_from=published_tender))
+    assert "switched_from" in error.value.error_dict
+    published_tender.status = "cancelled"
+    published_tender.save()
+    award = services.direct_award_create(actor=commissioner, authority=authority, data=data(
+        provider, basis="s43", switched_from=published_tender))
+    assert award.ground == "" and award.switched_from == published_tender
+
+
+def test_only_the_authoritys_commissioners_start_a_direct_award(authority, other_commissioner,
+                                                                provider):
+    with pytest.raises(PermissionDenied):
+        services.direct_award_create(actor=other_commissioner, authority=authority,
+                                     data=data(provider))
+
+
+def test_transparency_notice_then_8_working_days_then_the_award(client, draft, commissioner):
+    with pytest.raises(ValidationError, match="transparency notice"):
+        services.direct_award_award(actor=commissioner, award=draft)
+    with at(NOTICE_DAY):
+        award = services.direct_award_transparency_publish(actor=commissioner, award=draft)
+    assert award.standstill_ends_on == LAST_DAY and award.status == "standstill"
+    with on(LAST_DAY), pytest.raises(ValidationError, match="from 6 January 2027"):
+        services.direct_award_award(actor=commissioner, award=award)
+    with on(LAST_DAY + datetime.timedelta(days=1)):
+        award = services.direct_award_award(actor=commissioner, award=award)
+    assert award.status == "awarded"
+    uk5, uk6 = Notice.objects.filter(direct_award=award).order_by("published_at")
+    assert (uk5.notice_type, uk6.notice_type) == ("UK5", "UK6") and uk5.ocid == uk6.ocid
+    for notice in (uk5, uk6):
+        package = json.loads(client.get(reverse("commissioning:notice_release",
+                                                args=[notice.pk])).content)
+        assert_valid(package)
+        release = package["releases"][0]
+        assert release["tender"]["procurementMethod"] == "direct"
+        assert "Schedule 5" in release["tender"]["procurementMethodRationale"]
+    award_release = json.loads(client.get(reverse("commissioning:notice_release",
+                                                  args=[uk6.pk])).content)["releases"][0]
+    assert award_release["awards"][0]["documents"] == notice_documents(award_release, "UK6")
+    assert award_release["awards"][0]["standstillPeriod"]["endDate"].startswith("2027-01-05")
+
+
+def test_terminating_after_the_transparency_notice_publishes_uk12(draft, commissioner):
+    services.direct_award_transparency_publish(actor=commissioner, award=draft)
+    with pytest.raises(ValidationError):
+        services.direct_award_cancel(actor=commissioner, award=draft, reason="")
+    award = services.direct_award_cancel(actor=commissioner, award=draft, reason="Not needed.")
+    assert award.status == "cancelled"
+    assert list(award.notices.values_list("notice_type", flat=True).order_by("id")) == [
+        "UK5", "UK12"]
+
+
+def test_terminating_a_draft_publishes_nothing(draft, commissioner):
+    services.direct_award_cancel(actor=commissioner, award=draft, reason="Not needed.")
+    assert not Notice.objects.exists()
+
+
+PEOPLE = ["anonymous", "citizen", "provider", "commissioner", "contract_manager",
+          "evaluator", "other_authority"]
+T, F = True, False
+# page -> person -> status code is 200 (True) or refused (False: login, 403 or 404)
+PAGES = {
+    "list": {"anonymous": F, "citizen": T, "provider": T, "commissioner": T,
+             "contract_manager": T, "evaluator": T, "other_authority": T},
+    "create": {"anonymous": F, "citizen": F, "provider": F, "commissioner": T,
+               "contract_manager": F, "evaluator": F, "other_authority": T},
+    "detail": {"anonymous": F, "citizen": F, "provider": F, "commissioner": T,
+               "contract_manager": T, "evaluator": F, "other_authority": F},
+    "cancel": {"anonymous": F, "citizen": F, "provider": F, "commissioner": T,
+               "contract_manager": F, "evaluator": F, "other_authority": F},
+}
+
+
+@pytest.fixture
+def people(authority, citizen, bid_writer, commissioner, other_commissioner):
+    return {"anonymous": AnonymousUser(), "citizen": citizen, "provider": bid_writer,
+            "commissioner": commissioner,
+            "contract_manager": factories.with_totp(factories.member(
+                authority, Role.CONTRACT_MANAGER)),
+            "evaluator": factories.with_totp(factories.member(authority, Role.EVALUATOR)),
+            "other_authority": other_commissioner}
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_permission_matrix_of_the_direct_award_pages(client, draft, people, person):
+    urls = {"list": reverse("commissioning:direct_award_list"),
+            "create": reverse("commissioning:direct_award_create"),
+            "detail": reverse("commissioning:direct_award", args=[draft.pk]),
+            "cancel": reverse("commissioning:direct_award_cancel", args=[draft.pk])}
+    user = people[person]
+    if user.is_authenticated:
+        client.force_login(user)
+    for page, url in urls.items():
+        status = client.get(url).status_code
+        assert (status == 200) is PAGES[page][person], (page, person, status)
+        assert status < 500
+    if person != "commissioner":
+        response = client.post(reverse("commissioning:direct_award_publish", args=[draft.pk]))
+        assert response.status_code in (302, 403, 404)
+        draft.refresh_from_db()
+        assert draft.status == "draft"
+
+
+def test_a_commissioner_sees_only_their_authoritys_direct_awards_in_constant_queries(
+        client, draft, commissioner, provider, other_commissioner,
+        django_assert_max_num_queries):
+    client.force_login(commissioner)
+    url = reverse("commissioning:direct_award_list")
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    for number in range(2, 14):
+        services.direct_award_create(actor=commissioner, authority=draft.authority,
+                                     data=data(provider, reference=f"DA-{number}"))
+    other = other_commissioner.memberships.first().organisation
+    services.direct_award_create(actor=other_commissioner, authority=other,
+                                 data=data(provider, title="Someone else's"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"status": "draft"})
+    assert "13 direct awards" in response.content.decode()
+    assert "Someone else" not in response.content.decode()
+    assert client.get(url, {"status": "nonsense", "page": "x"}).status_code == 200
+
+
+def test_the_create_page_refuses_junk_with_messages(client, commissioner, provider):
+    client.force_login(commissioner)
+    response = client.post(reverse("commissioning:direct_award_create"), {
+        "reference": "DA-9", "title": "x", "description": "x", "supplier": "999999",
+        "basis": "s41", "ground": "nonsense", "justification": "", "value_ex_vat": "lots",
+        "starts_on_day": "31", "starts_on_month": "2", "starts_on_year": "2027"})
+    assert response.status_code == 200
+    assert not DirectAward.objects.exists()
+    assert "Choose a supplier from the list" in response.content.decode()
