@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.filters import PublicTenderFilter
 from commissioning.listing import SCOPE as LIST_SCOPE
+from commissioning.presenters.bids import own_bid_lines
 from commissioning.presenters.tenders import TenderPresenter, document_link, tender_list_rows
 from commissioning.selectors import tenders as selectors
+from commissioning.selectors.bid_record import own_bids_for_tender
 from commissioning.services.reservation import supplier_status
 from commissioning.services.tenders import supplier_interest_register
 from commissioning.views.common import paginate
@@ -50,13 +52,18 @@ def _listing(request) -> str:
 def tender_detail(request, pk: int):
     tender = selectors.tender_get_public(user=request.user, pk=pk)
     documents = selectors.published_documents(tender=tender)
+    organisation = current_organisation(request)
+    own_bids = own_bids_for_tender(user=request.user, organisation=organisation, tender=tender)
+    presenter = TenderPresenter(tender, request.user)
     return render(request, "commissioning/public/tender_detail.html", {
-        "tender": tender, "presenter": TenderPresenter(tender, request.user),
-        "lots": tender.lots.all(), "cpv_codes": tender.cpv_codes.order_by("-is_main", "code"),
+        "tender": tender, "presenter": presenter,
+        "own_bids": own_bid_lines(own_bids, is_open=presenter.is_open),
+        "lots": tender.lots.all(),
+        "cpv_codes": tender.cpv_codes.order_by("-is_main", "code"),
         "documents": [document_link(tender, d) for d in documents],
         "clarifications": selectors.answered_clarifications(tender=tender),
         "interested": selectors.has_registered_interest(user=request.user, tender=tender),
-        "reservation": supplier_status(tender=tender, organisation=current_organisation(request)),
+        "reservation": supplier_status(tender=tender, organisation=organisation),
     })
 
 
