@@ -19,6 +19,7 @@ from commissioning.models.pipeline import (
     Project,
 )
 from commissioning.models.publication import Release
+from commissioning.models.reference import CpvCode
 from commissioning.models.searches import SavedSearch, TenderAlert
 from commissioning.models.tenders import (
     AuthorityProcurementSettings,
@@ -36,7 +37,7 @@ from commissioning.models.tenders import (
 )
 
 __all__ = [
-    "SavedSearch", "TenderAlert",
+    "CpvCode", "SavedSearch", "TenderAlert",
     "AssessmentSummary", "AuthorityProcurementSettings", "Award", "AwardCriterion", "Bid",
     "BidFile", "BidReceipt", "CitizenComment", "Clarification", "ConflictDeclaration",
     "ConflictsAssessment", "ConsortiumMember", "Contract", "ContractKpi", "DeadlineChange",

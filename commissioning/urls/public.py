@@ -1,11 +1,12 @@
 from django.urls import path
 
 from commissioning.feeds import LatestTendersFeed
-from commissioning.views import clarifications, public, searches
+from commissioning.views import clarifications, cpv, public, searches
 
 urlpatterns = [
     path("tenders/", public.tender_list, name="tender_list"),
     path("tenders/feed/", LatestTendersFeed(), name="tender_feed"),
+    path("cpv/", cpv.cpv_picker, name="cpv_picker"),
     path("tenders/alerts/", searches.tender_alerts, name="tender_alerts"),
     path("tenders/alerts/new/", searches.tender_alert_create, name="tender_alert_create"),
     path("tenders/alerts/<int:pk>/delete/", searches.tender_alert_delete,

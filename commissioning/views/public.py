@@ -16,6 +16,7 @@ from commissioning.presenters.tender_public import award_rows, contract_rows, cr
 from commissioning.presenters.tenders import TenderPresenter, document_link, tender_list_rows
 from commissioning.selectors import tenders as selectors
 from commissioning.selectors.bid_record import own_bids_for_tender
+from commissioning.selectors.cpv import cpv_descriptions
 from commissioning.selectors.public_tender import public_awards, public_criteria
 from commissioning.services.reservation import supplier_status
 from commissioning.services.tenders import supplier_interest_register
@@ -65,12 +66,19 @@ def tender_detail(request, pk: int):
         "lots": tender.lots.all(), "contract_rows": contract_rows(tender),
         "criteria": criteria_rows(public_criteria(tender=tender)),
         "awards": award_rows(public_awards(tender=tender)),
-        "cpv_codes": tender.cpv_codes.order_by("-is_main", "code"),
+        "cpv_codes": _cpv_rows(tender),
         "documents": [document_link(tender, d) for d in documents],
         "clarifications": selectors.answered_clarifications(tender=tender),
         "interested": selectors.has_registered_interest(user=request.user, tender=tender),
         "reservation": supplier_status(tender=tender, organisation=organisation),
     })
+
+
+def _cpv_rows(tender) -> list[dict]:
+    codes = list(tender.cpv_codes.order_by("-is_main", "code"))
+    names = cpv_descriptions(c.code for c in codes) if codes else {}
+    return [{"code": c.code, "is_main": c.is_main,
+             "description": names.get(c.code.split("-")[0], "")} for c in codes]
 
 
 @require_GET
