@@ -86,7 +86,7 @@ def test_a_supplier_sorts_filters_and_saves_the_search(page, check_accessibility
     page.get_by_label("Where the contract is delivered").select_option("TLC")
     page.get_by_role("heading", name="1 tender", exact=True).wait_for()
     assert "region=TLC" in page.url
-    page.locator("#applied-filters").get_by_text("North East (England)").wait_for()
+    page.locator("#applied-filters").get_by_text("North East (England)", exact=True).wait_for()
     page.get_by_label("Sort by").select_option("closing")
     page.wait_for_url(re.compile("sort=closing"))
     check(page)
@@ -112,5 +112,5 @@ def test_the_cpv_picker_finds_codes_as_one_types(page, check_accessibility):
     check_accessibility(page)
     page.get_by_label("Code or words").press_sequentially("without")
     page.get_by_role("heading", name="1 code").wait_for()
-    assert page.get_by_text("85312000").count() == 1
+    assert page.get_by_text("85312000", exact=True).count() == 1
     check_accessibility(page)

@@ -63,7 +63,8 @@ def test_live_search_returns_only_the_results(client, codes):
 
 @pytest.mark.parametrize("junk", ["", "%%%", "'; drop table", "9" * 500, "--", "\x00"])
 def test_junk_is_never_an_error(client, codes, junk):
-    assert client.get(PICKER, {"q": junk}).status_code == 200
+    expected = 400 if "\x00" in junk else 200  # a NUL is refused by the middleware
+    assert client.get(PICKER, {"q": junk}).status_code == expected
 
 
 def test_the_tender_page_names_its_codes(client, codes):
