@@ -43,8 +43,11 @@ def bid_list_rows(bids, organisation) -> list[dict]:
     rows = []
     for bid in bids:
         receipts = list(bid.receipts.all())  # prefetched, latest first
+        outcome = bid_outcome(bid)
+        if bid.organisation_id != getattr(organisation, "pk", None):
+            outcome = {**outcome, "href": "", "link": ""}  # the summary is the lead's to read
         rows.append({
-            "bid": bid, "outcome": bid_outcome(bid),
+            "bid": bid, "outcome": outcome,
             "receipt": receipts[0] if receipts and bid.status == Bid.Status.SUBMITTED else None,
             "led_by": bid.organisation.name if bid.organisation_id != getattr(
                 organisation, "pk", None) else "",
