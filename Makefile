@@ -18,6 +18,7 @@ run: setup
 	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/emails
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
+	-$(DEV) $(BIN)/python manage.py load_cpv_codes
 	@echo ""
 	@echo "Starting the portal at http://127.0.0.1:$(PORT)/ (emails are written to var/emails/)."
 	@echo "The demo logins are in var/demo-logins.txt; they are printed again once it has started."

@@ -21,8 +21,22 @@ class LatestTendersFeed(Feed):
     def link(self) -> str:
         return reverse("commissioning:tender_list")
 
-    def items(self):
-        return public_tenders().filter(published_at__isnull=False)[:FEED_SIZE]
+    def get_object(self, request, *args, **kwargs):
+        """The list's filters from the address, so a feed can follow one search; filters
+        that are not valid give an empty feed, never an error."""
+        return request.GET
+
+    def items(self, query):
+        from commissioning.services.searches import search_filter, search_query
+
+        tenders = public_tenders().filter(published_at__isnull=False)
+        text = search_query(query)
+        if not text:
+            return tenders[:FEED_SIZE]
+        tender_filter = search_filter(text, tenders)
+        if not tender_filter.form.is_valid():
+            return tenders.none()
+        return tender_filter.qs.order_by("-published_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item) -> str:
         return f"{item.title} ({item.authority.name})"

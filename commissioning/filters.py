@@ -9,7 +9,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from commissioning import thresholds
@@ -56,6 +56,15 @@ def text_search(queryset, value: str):
                            | Q(description__icontains=value) | Q(reference__iexact=value))
 
 
+SORTS = {
+    "newest": ("Recently published", (F("published_at").desc(nulls_last=True), "-id")),
+    "closing": ("Closing soonest", (F("deadline").asc(nulls_last=True), "id")),
+    "value_high": ("Highest value", (F("estimated_value_inc_vat").desc(), "-id")),
+    "value_low": ("Lowest value", (F("estimated_value_inc_vat").asc(), "id")),
+}
+SORTS_CHOICES = [(key, label) for key, (label, _) in SORTS.items()]
+
+
 class GovukDateFilter(django_filters.Filter):
     field_class = GovukDateField
 
@@ -79,14 +88,19 @@ class PublicTenderFilter(django_filters.FilterSet):
         choices=[("sme", "Small and medium-sized enterprises"),
                  ("vcse", "Voluntary, community and social enterprises"),
                  ("mutuals", "Reserved for public service mutuals")])
+    region = django_filters.ChoiceFilter(
+        label="Where the contract is delivered", method="filter_region",
+        empty_label="Anywhere", choices=Tender.Region.choices)
     closing_from = GovukDateFilter(label="Closing on or after", method="filter_closing_from",
                                    help_text="For example, 1 3 2027.")
     closing_to = GovukDateFilter(label="Closing on or before", method="filter_closing_to")
+    sort = django_filters.ChoiceFilter(label="Sort by", method="sort_by", empty_label=None,
+                                       null_label=None, choices=SORTS_CHOICES)
 
     class Meta:
         model = Tender
         fields = ["q", "status", "authority", "procedure", "value", "cpv", "suitable",
-                  "closing_from", "closing_to"]
+                  "region", "closing_from", "closing_to", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +138,15 @@ class PublicTenderFilter(django_filters.FilterSet):
         fields = {"sme": "suitable_for_sme", "vcse": "suitable_for_vcse",
                   "mutuals": "is_reserved_for_mutuals"}
         return queryset.filter(**{fields[v]: True for v in values if v in fields})
+
+    def filter_region(self, queryset, name, value):
+        """A region also matches contracts delivered anywhere in the UK."""
+        if value == Tender.Region.UK:
+            return queryset.filter(delivery_region=value)
+        return queryset.filter(delivery_region__in=[value, Tender.Region.UK])
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["newest"])[1])
 
     def filter_closing_from(self, queryset, name, value):
         return queryset.filter(deadline__gte=start_of_day(value))

@@ -19,5 +19,13 @@ def release_publish(tender_id: int, tags: list[str]) -> None:
         publish(tender=tender, tags=tags)
 
 
+@shared_task(name="commissioning.send_tender_alerts", ignore_result=True)
+def send_tender_alerts() -> None:
+    """The daily digest of new tenders matching saved searches (idempotent)."""
+    from commissioning.services.searches import tender_alerts_send
+
+    tender_alerts_send()
+
+
 # Tasks defined beside the code they serve, imported here so Celery's autodiscovery finds them.
 from commissioning.bid_tasks import send_bid_receipt, send_deadline_reminders  # noqa: E402,F401

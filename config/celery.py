@@ -45,6 +45,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    # Daily at 07:00 UTC: email each supplier the new tenders matching their saved searches.
+    "commissioning-send-tender-alerts": {
+        "task": "commissioning.send_tender_alerts",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 6 * 60 * 60},
+    },
     # Every 15 minutes: run the compliance checks whose interval has elapsed.
     "compliance-run-due-checks": {
         "task": "compliance.run_due_checks",

@@ -15,6 +15,7 @@ from commissioning.models import DocumentSlot, Lot, Tender, TenderQuestion
 from commissioning.services.tender_content import TENDER_DOCUMENT_POLICY, normalise_cpv_codes
 from commissioning.timeline import SHORT_PERIOD_BASES
 from core.documents import DocumentUploadField
+from core.forms.fields import GovukDateField
 
 
 def _money(widget: forms.Widget) -> forms.Widget:
@@ -24,13 +25,19 @@ def _money(widget: forms.Widget) -> forms.Widget:
 
 
 class TenderForm(GovukModelForm):
+    contract_starts_on = GovukDateField(label="Expected contract start date", required=False,
+                                        help_text="For example, 1 4 2027.")
+    contract_ends_on = GovukDateField(label="Expected contract end date", required=False)
+
     class Meta:
         model = Tender
         fields = [
             "title", "reference", "summary", "description", "procedure", "contract_type",
             "is_reserved_for_mutuals", "max_term_months",
             "estimated_value_ex_vat", "estimated_value_inc_vat", "max_lots_per_supplier",
-            "lot_limit_rule", "suitable_for_sme", "suitable_for_vcse",
+            "lot_limit_rule", "suitable_for_sme", "suitable_for_vcse", "delivery_region",
+            "delivery_location", "contract_starts_on", "contract_ends_on", "contact_name",
+            "contact_email",
         ]
         labels = {
             "title": "Title", "reference": "Your reference",
@@ -46,6 +53,10 @@ class TenderForm(GovukModelForm):
             "suitable_for_sme": "Particularly suitable for small and medium-sized enterprises",
             "suitable_for_vcse": "Particularly suitable for voluntary, community and social "
                                  "enterprises",
+            "delivery_region": "Where the contract is delivered",
+            "delivery_location": "Place of delivery",
+            "contact_name": "Contact for suppliers: name or team",
+            "contact_email": "Contact for suppliers: email address",
         }
         help_texts = {
             "reference": "Unique within your organisation, for example ASC-2027-014.",
@@ -59,6 +70,9 @@ class TenderForm(GovukModelForm):
             "max_lots_per_supplier": "Leave empty if a supplier can win every lot.",
             "lot_limit_rule": "An objective rule, for example: lots are awarded in order of "
                               "value, highest first.",
+            "delivery_location": "For example, the borough of Riverside, or online.",
+            "contact_email": "Shown on the tender page. Questions about the tender itself go "
+                             "through the portal's questions and answers.",
         }
         widgets = {
             "procedure": forms.RadioSelect, "contract_type": forms.RadioSelect,

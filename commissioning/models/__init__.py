@@ -27,7 +27,9 @@ from commissioning.models.pipeline import (
     Project,
 )
 from commissioning.models.publication import Release
+from commissioning.models.reference import CpvCode
 from commissioning.models.reminders import BidDeadlineReminder
+from commissioning.models.searches import SavedSearch, TenderAlert
 from commissioning.models.stages import (
     CriteriaRefinement,
     DialogueMeeting,
@@ -53,6 +55,7 @@ from commissioning.models.tenders import (
 )
 
 __all__ = [
+    "CpvCode", "SavedSearch", "TenderAlert",
     "AssessmentSummary", "AuthorityProcurementSettings", "Award", "AwardCriterion", "Bid",
     "BidDeadlineReminder", "BidFile", "BidReceipt", "CitizenComment", "Clarification",
     "ConflictDeclaration", "ConflictsAssessment", "ConsortiumMember", "Contract",

@@ -48,6 +48,24 @@ class Tender(TimeStampedModel):
         CONTRACTED = "contracted", "Contract entered"
         CANCELLED = "cancelled", "Procurement terminated"
 
+    class Region(models.TextChoices):
+        """Where the contract is delivered: the UK's ITL 1 regions (as Find a Tender's
+        delivery location), or the whole UK."""
+
+        UK = "UK", "Anywhere in the UK"
+        NORTH_EAST = "TLC", "North East (England)"
+        NORTH_WEST = "TLD", "North West (England)"
+        YORKSHIRE = "TLE", "Yorkshire and The Humber"
+        EAST_MIDLANDS = "TLF", "East Midlands (England)"
+        WEST_MIDLANDS = "TLG", "West Midlands (England)"
+        EAST = "TLH", "East of England"
+        LONDON = "TLI", "London"
+        SOUTH_EAST = "TLJ", "South East (England)"
+        SOUTH_WEST = "TLK", "South West (England)"
+        WALES = "TLL", "Wales"
+        SCOTLAND = "TLM", "Scotland"
+        NORTHERN_IRELAND = "TLN", "Northern Ireland"
+
     class PriceFormula(models.TextChoices):
         LOWEST_RATIO = "lowest_ratio", "Lowest price ÷ bid price × maximum score"
         LINEAR_BUDGET = "linear_budget", "Linear from budget (estimated value) to zero"
@@ -76,6 +94,14 @@ class Tender(TimeStampedModel):
     max_lots_per_supplier = models.PositiveIntegerField(null=True, blank=True)
     lot_limit_rule = models.TextField(
         blank=True, help_text="The objective rule used when a supplier would win too many lots.")
+    delivery_region = models.CharField(max_length=3, choices=Region.choices, blank=True,
+                                       db_index=True)
+    delivery_location = models.CharField(
+        max_length=200, blank=True, help_text="Where the services are delivered, in words.")
+    contract_starts_on = models.DateField(null=True, blank=True)
+    contract_ends_on = models.DateField(null=True, blank=True)
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_email = models.EmailField(blank=True)
     suitable_for_sme = models.BooleanField(default=False)
     suitable_for_vcse = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)

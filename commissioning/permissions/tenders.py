@@ -123,6 +123,7 @@ rules.add_perm("commissioning.create_tender", manages_authority)
 rules.add_perm("commissioning.manage_tender", manages_tender)
 rules.add_perm("commissioning.view_tender_admin", can_view_tender_admin)
 rules.add_perm("commissioning.view_tender", tender_is_public | can_view_tender_admin)
+rules.add_perm("commissioning.save_tender_search", is_verified_provider_member)
 rules.add_perm("commissioning.register_interest",
                tender_is_open & is_verified_provider_member)
 rules.add_perm("commissioning.ask_clarification",

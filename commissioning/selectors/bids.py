@@ -341,7 +341,9 @@ def _task(title: str, href: str, status: tuple[str, str] | str, hint: str = "") 
 
 
 def _status(problem: Problem | None, started: bool, done: str) -> tuple[str, str]:
-    if problem is None:
+    """Completed only once something is entered and nothing is missing: a part with nothing
+    in it is "Not yet started" even when submission would not require it."""
+    if problem is None and started:
         return done, ""
     return ("Incomplete", "blue") if started else ("Not yet started", "blue")
 

@@ -44,7 +44,8 @@ TENDER_FIELDS = (
     "title", "reference", "summary", "description", "procedure", "contract_type",
     "is_reserved_for_mutuals", "estimated_value_ex_vat",
     "estimated_value_inc_vat", "max_term_months", "max_lots_per_supplier", "lot_limit_rule",
-    "suitable_for_sme", "suitable_for_vcse",
+    "suitable_for_sme", "suitable_for_vcse", "delivery_region", "delivery_location",
+    "contract_starts_on", "contract_ends_on", "contact_name", "contact_email",
 )
 TIMELINE_FIELDS = ("questions_deadline", "deadline", "short_period_reason")
 LATE_CHANGE_WINDOW = timedelta(days=6)
@@ -68,6 +69,10 @@ def tender_rule_problems(tender: Tender) -> dict[str, list[str]]:
     if tender.is_reserved_for_mutuals:
         for message in _mutual_reservation_problems(tender):
             add("is_reserved_for_mutuals", message)
+    starts, ends = tender.contract_starts_on, tender.contract_ends_on
+    if starts and ends and ends < starts:
+        add("contract_ends_on", "The contract end date must be the same as or after its start "
+                                "date.")
     if tender.max_lots_per_supplier is not None and not tender.lot_limit_rule.strip():
         add("lot_limit_rule", "Enter the objective rule used when a supplier would win more "
                               "lots than the maximum.")

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from commissioning import receipts
 from commissioning.forms import bids as forms
+from commissioning.presenters.bids import bid_list_rows
 from commissioning.presenters.countdown import countdown_for
+from commissioning.selectors import bid_record
 from commissioning.selectors import bids as selectors
 from commissioning.services import bids as services
 from commissioning.services.bids import checks
@@ -47,9 +49,11 @@ def bid_list(request):
     organisation = current_organisation(request)
     filterset = forms.BidFilter(request.GET or None, queryset=selectors.bids_for_organisation(
         user=request.user, organisation=organisation))
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    bids = bid_record.with_outcomes(filterset.qs)
+    page = Paginator(bids, 25).get_page(request.GET.get("page"))
     return render(request, "commissioning/bids/list.html",
-                  {"filter": filterset, "page_obj": page, "organisation": organisation})
+                  {"filter": filterset, "page_obj": page, "organisation": organisation,
+                   "rows": bid_list_rows(page, organisation)})
 
 
 @login_required
@@ -326,6 +330,25 @@ def bid_receipt(request, pk: int, receipt_pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk)
     receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
     return render(request, "commissioning/bids/receipt.html",
+                  {"bid": bid, "receipt": receipt, "tender": bid.tender,
+                   "files": selectors.receipt_files_for_user(user=request.user,
+                                                             receipt=receipt)})
+
+
+@login_required
+def bid_sent(request, pk: int):
+    """The submitted bid, read-only, exactly as it was received, with its receipt."""
+    sent = bid_record.sent_bid_for_user(user=request.user, pk=pk)
+    return render(request, "commissioning/bids/sent.html",
+                  {"sent": sent, "bid": sent.bid, "tender": sent.bid.tender,
+                   "overview": sent.overview, "receipt": sent.receipt})
+
+
+@login_required
+def bid_receipt_print(request, pk: int, receipt_pk: int):
+    bid = selectors.bid_get_for_user(user=request.user, pk=pk)
+    receipt = selectors.receipt_get_for_user(user=request.user, bid=bid, pk=receipt_pk)
+    return render(request, "commissioning/bids/receipt_print.html",
                   {"bid": bid, "receipt": receipt, "tender": bid.tender,
                    "files": selectors.receipt_files_for_user(user=request.user,
                                                              receipt=receipt)})

@@ -10,8 +10,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.filters import PublicTenderFilter
 from commissioning.listing import SCOPE as LIST_SCOPE
+from commissioning.presenters.bids import own_bid_lines
+from commissioning.presenters.tender_list import applied_filters, carried_query
+from commissioning.presenters.tender_public import award_rows, contract_rows, criteria_rows
 from commissioning.presenters.tenders import TenderPresenter, document_link, tender_list_rows
 from commissioning.selectors import tenders as selectors
+from commissioning.selectors.bid_record import own_bids_for_tender
+from commissioning.selectors.cpv import cpv_descriptions
+from commissioning.selectors.public_tender import public_awards, public_criteria
 from commissioning.services.reservation import supplier_status
 from commissioning.services.tenders import supplier_interest_register
 from commissioning.views.common import paginate
@@ -43,6 +49,7 @@ def _listing(request) -> str:
     page = paginate(request, tender_filter.qs, count=count)
     return render_to_string(f"{TENDER_LIST}#listing", {
         "form": form, "page_obj": page, "rows": tender_list_rows(page),
+        "applied": applied_filters(tender_filter), "query": carried_query(request.GET),
     }, request)
 
 
@@ -50,14 +57,28 @@ def _listing(request) -> str:
 def tender_detail(request, pk: int):
     tender = selectors.tender_get_public(user=request.user, pk=pk)
     documents = selectors.published_documents(tender=tender)
+    organisation = current_organisation(request)
+    own_bids = own_bids_for_tender(user=request.user, organisation=organisation, tender=tender)
+    presenter = TenderPresenter(tender, request.user)
     return render(request, "commissioning/public/tender_detail.html", {
-        "tender": tender, "presenter": TenderPresenter(tender, request.user),
-        "lots": tender.lots.all(), "cpv_codes": tender.cpv_codes.order_by("-is_main", "code"),
+        "tender": tender, "presenter": presenter,
+        "own_bids": own_bid_lines(own_bids, is_open=presenter.is_open),
+        "lots": tender.lots.all(), "contract_rows": contract_rows(tender),
+        "criteria": criteria_rows(public_criteria(tender=tender)),
+        "awards": award_rows(public_awards(tender=tender)),
+        "cpv_codes": _cpv_rows(tender),
         "documents": [document_link(tender, d) for d in documents],
         "clarifications": selectors.answered_clarifications(tender=tender),
         "interested": selectors.has_registered_interest(user=request.user, tender=tender),
-        "reservation": supplier_status(tender=tender, organisation=current_organisation(request)),
+        "reservation": supplier_status(tender=tender, organisation=organisation),
     })
+
+
+def _cpv_rows(tender) -> list[dict]:
+    codes = list(tender.cpv_codes.order_by("-is_main", "code"))
+    names = cpv_descriptions(c.code for c in codes) if codes else {}
+    return [{"code": c.code, "is_main": c.is_main,
+             "description": names.get(c.code.split("-")[0], "")} for c in codes]
 
 
 @require_GET
