@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -354,23 +355,92 @@ def audit_verify(*, batch_size: int = 5000, checkpoint_path: Path | None = None,
 
 
 def _walk_chain(walk: _Walk, batch_size: int) -> int:
-    rows = (AuditEntry.objects.filter(sequence__isnull=False).order_by("sequence")
-            .values_list(*_HASHED_FIELDS, "hash")
-            .iterator(chunk_size=batch_size))
+    """Check every sealed entry in order; stop at the first break. Returns how many were good.
+
+    The hot loop does one JSON encoding and one SHA-256 per entry and compares the link with
+    plain equality; only an entry that breaks goes through `_chain_break` to be named.
+    """
+    expected_sequence, expected_prev = walk.expected_sequence, walk.expected_prev
+    with closing(_sealed_rows(batch_size)) as batches:
+        return _check_batches(walk, batches, expected_sequence, expected_prev)
+
+
+def _check_batches(walk: _Walk, batches: Iterator[list[tuple]], expected_sequence: int,
+                   expected_prev: str) -> int:
+    encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+    sha256, loads = hashlib.sha256, json.loads
+    pending = walk.pending
     checked = 0
-    for row in rows:
-        values = dict(zip(_HASHED_FIELDS, row, strict=False))
-        stored_hash = row[-1]
-        walk.problem = _chain_break(values, stored_hash, walk.expected_sequence,
-                                    walk.expected_prev)
-        if walk.problem:
-            break
-        walk.expected_prev, walk.expected_sequence = stored_hash, walk.expected_sequence + 1
-        checked += 1
-        walk.compare_checkpoints(values["sequence"], stored_hash)
-        if walk.problem:
-            break
+    for batch in batches:
+        for (sequence, created_at, actor_id, actor_label, organisation_id, action, object_type,
+             object_id, summary, changes, prev_hash, stored_hash) in batch:
+            if changes.__class__ is str:
+                changes = loads(changes)
+            payload = {"action": action, "actor_id": actor_id, "actor_label": actor_label,
+                       "changes": changes, "created_at": created_at.isoformat(),
+                       "object_id": object_id, "object_type": object_type,
+                       "organisation_id": organisation_id, "prev_hash": prev_hash,
+                       "sequence": sequence, "summary": summary}
+            if (sequence != expected_sequence or prev_hash != expected_prev
+                    or sha256(encode(payload).encode()).hexdigest() != stored_hash):
+                payload["created_at"] = created_at
+                walk.problem = _chain_break(payload, stored_hash, expected_sequence,
+                                            expected_prev)
+                walk.expected_prev, walk.expected_sequence = expected_prev, expected_sequence
+                return checked
+            expected_prev, expected_sequence = stored_hash, sequence + 1
+            checked += 1
+            if pending is not None and pending.sequence <= sequence:
+                walk.compare_checkpoints(sequence, stored_hash)
+                pending = walk.pending
+                if walk.problem:
+                    walk.expected_prev, walk.expected_sequence = expected_prev, expected_sequence
+                    return checked
+    walk.expected_prev, walk.expected_sequence = expected_prev, expected_sequence
     return checked
+
+
+def _sealed_rows(batch_size: int) -> Iterator[list[tuple]]:
+    """The sealed entries in chain order, in lists of `batch_size` rows, memory flat.
+
+    On PostgreSQL the rows stream through `COPY (SELECT ...) TO STDOUT`, one statement and one
+    snapshot with no round trip per batch, and are loaded by the driver's own C loaders (JSON
+    as text); this costs the server about half of what a server-side cursor's FETCHes do.
+    Elsewhere the ORM's chunked iterator.
+    """
+    columns = (*_HASHED_FIELDS, "hash")
+    if connection.vendor != "postgresql":
+        rows = (AuditEntry.objects.filter(sequence__isnull=False).order_by("sequence")
+                .values_list(*columns).iterator(chunk_size=batch_size))
+    else:
+        rows = _copied_rows(columns)
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_COPY_TYPES = {"sequence": "int8", "created_at": "timestamptz", "actor_id": "int8",
+               "organisation_id": "int8"}
+
+
+def _copied_rows(columns: tuple[str, ...]) -> Iterator[tuple]:
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    select = (f"SELECT {', '.join(columns)} FROM {table} "  # noqa: S608 (no input)
+              "WHERE sequence IS NOT NULL ORDER BY sequence")
+    with transaction.atomic():
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            # Walk the sequence index: rows stream from the first one, and nothing is sorted
+            # (a sort of a million rows spills hundreds of megabytes to disk).
+            cursor.execute("SET LOCAL enable_sort = off")
+            with cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
+                copy.set_types([_COPY_TYPES.get(column, "text") for column in columns])
+                yield from copy.rows()
 
 
 def _chain_break(values: dict[str, Any], stored_hash: str, expected_sequence: int,
