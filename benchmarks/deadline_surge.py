@@ -446,6 +446,7 @@ def _verify(plan: dict, outcome: Outcome, args, faults: Faults) -> dict:
         "upload": _percentiles(outcome.upload), "submit": _percentiles(outcome.submit),
         "slowest_request_ms": round(outcome.slowest * 1000, 1),
         "arrival_lag_max_ms": round(max(outcome.arrival_lag or [0]) * 1000, 1),
+        "audit": _audit_chain(),
     }
     if faults.postgres is not None or faults.redis is not None:
         result["outage"] = {
@@ -461,6 +462,18 @@ def _verify(plan: dict, outcome: Outcome, args, faults: Faults) -> dict:
     if faults.redis is not None:
         result["outage"]["redis"] = _redis_returns(faults)
     return result
+
+
+def _audit_chain() -> dict:
+    """Entries the writers left for the sweep (ADR 0027), and the chain after it."""
+    from core.audit import audit_seal_pending, audit_verify
+    from core.models import AuditEntry
+
+    waiting = AuditEntry.objects.filter(sequence__isnull=True).count()
+    swept = audit_seal_pending()
+    report = audit_verify(seal=False)
+    return {"entries": AuditEntry.objects.count(), "unsealed_after_window": waiting,
+            "sealed_by_sweep": swept, "chain_ok": report.ok, "problems": list(report.problems)}
 
 
 def _drafts_intact(plan: dict) -> int:

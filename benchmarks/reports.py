@@ -53,30 +53,28 @@ SQL = {
         JOIN organisations_organisation o ON o.id = b.organisation_id
         WHERE b.status = 'submitted' AND t.deadline <= now() {and_tender}
         GROUP BY t.authority_id, a.name""", """
-        SELECT t.authority_id, a.name, count(*), sum(w.value),
+        SELECT w.authority_id, a.name, count(*), sum(w.value),
                count(*) FILTER (WHERE o.size <> 'large'),
                sum(w.value) FILTER (WHERE o.size <> 'large'),
                count(*) FILTER (WHERE o.is_vcse), sum(w.value) FILTER (WHERE o.is_vcse),
                count(*) FILTER (WHERE o.legal_form = 'mutual'),
                sum(w.value) FILTER (WHERE o.legal_form = 'mutual')
         FROM commissioning_award w
-        JOIN commissioning_tender t ON t.id = w.tender_id
-        JOIN organisations_organisation a ON a.id = t.authority_id
-        JOIN commissioning_bid b ON b.id = w.bid_id
-        JOIN organisations_organisation o ON o.id = b.organisation_id
-        WHERE w.notice_published_at IS NOT NULL AND t.published_at IS NOT NULL
-          AND w.status <> 'cancelled' {and_tender}
-        GROUP BY t.authority_id, a.name"""],
+        JOIN organisations_organisation a ON a.id = w.authority_id
+        JOIN organisations_organisation o ON o.id = w.supplier_id
+        WHERE w.notice_published_at IS NOT NULL AND w.tender_published_at IS NOT NULL
+          AND w.status <> 'cancelled' {and_award}
+        GROUP BY w.authority_id, a.name"""],
     "time-to-award": ["""
         SELECT a.id, a.name, count(*), avg(d.days),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY d.days)
         FROM commissioning_award w
-        JOIN commissioning_tender t ON t.id = w.tender_id
-        JOIN organisations_organisation a ON a.id = t.authority_id
-        CROSS JOIN LATERAL (SELECT extract(epoch FROM w.notice_published_at - t.published_at)
+        JOIN organisations_organisation a ON a.id = w.authority_id
+        CROSS JOIN LATERAL (SELECT extract(epoch FROM w.notice_published_at
+                                                   - w.tender_published_at)
                             / 86400.0 AS days) d
-        WHERE w.notice_published_at IS NOT NULL AND t.published_at IS NOT NULL
-          AND w.status <> 'cancelled' {and_tender}
+        WHERE w.notice_published_at IS NOT NULL AND w.tender_published_at IS NOT NULL
+          AND w.status <> 'cancelled' {and_award}
         GROUP BY GROUPING SETS ((a.id, a.name), ())"""],
 }
 
@@ -199,12 +197,14 @@ FROM commissioning_tender t CROSS JOIN generate_series(0, %(per)s - 1) AS k
 
 _AWARDS = """
 INSERT INTO commissioning_award (created_at, updated_at, status, value, standstill_required,
-    proposed_by_id, bid_id, tender_id, notice_published_at)
+    proposed_by_id, bid_id, tender_id, notice_published_at, authority_id, supplier_id,
+    tender_published_at)
 SELECT b.submitted_at + interval '20 days', b.submitted_at + interval '20 days',
        CASE WHEN b.id %% 10 = 0 THEN 'cancelled' WHEN t.status = 'standstill'
             THEN 'standstill' ELSE 'contracted' END,
        t.estimated_value_ex_vat / %(per)s, true, %(owner)s, b.id, t.id,
-       t.deadline + interval '1 day' * (5 + b.id %% 40)
+       t.deadline + interval '1 day' * (5 + b.id %% 40), t.authority_id, b.organisation_id,
+       t.published_at
 FROM commissioning_bid b JOIN commissioning_tender t ON t.id = b.tender_id
 WHERE t.status IN ('contracted', 'standstill')
 ORDER BY b.id LIMIT %(awards)s
@@ -256,7 +256,8 @@ def _run_sql(statements: list[str], where: str) -> None:
         for statement in statements:
             cursor.execute(statement.format(
                 where_tender=f"WHERE {where}" if where else "",
-                and_tender=f"AND {where}" if where else ""))
+                and_tender=f"AND {where}" if where else "",
+                and_award=f"AND {where.replace('t.', 'w.')}" if where else ""))
             cursor.fetchall()
 
 

@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # Every minute: seal audit entries left unsealed after a busy moment (ADR 0027).
+    "core-audit-seal": {
+        "task": "core.audit_seal",
+        "schedule": crontab(),
+        "options": {"expires": 50},
+    },
     # Every 5 minutes: sign the audit chain's head into the checkpoint file (when it moved).
     "core-audit-checkpoint": {
         "task": "core.audit_checkpoint",

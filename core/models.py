@@ -40,7 +40,9 @@ class AppendOnlyModel(models.Model):
 class AuditEntry(AppendOnlyModel):
     """One meaningful action, chained to its predecessor by SHA-256 (see core.audit)."""
 
-    sequence = models.PositiveBigIntegerField(unique=True)
+    # sequence, prev_hash and hash are NULL until the entry is sealed into the chain, just
+    # after its transaction commits when another writer held the chain (ADR 0027).
+    sequence = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The actor is kept as id + label, not a foreign key, so that history never changes when
     # an account is anonymised or removed.
@@ -52,12 +54,16 @@ class AuditEntry(AppendOnlyModel):
     object_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=500, blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL: unsealed
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
-        ordering = ["sequence"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        ordering = ["sequence", "id"]  # unsealed entries (no sequence yet) last
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True),
+                         name="core_audit_unsealed_idx"),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

@@ -18,6 +18,12 @@ def relay_outbox(limit: int = 500) -> int:
     return outbox.relay_pending(limit=limit)
 
 
+@shared_task(name="core.audit_seal", ignore_result=True)
+def audit_seal() -> int:
+    """Seal audit entries whose writers could not (another held the chain's lock), ADR 0027."""
+    return audit.audit_seal_pending()
+
+
 @shared_task(name="core.audit_checkpoint", ignore_result=True)
 def audit_checkpoint() -> int | None:
     """Sign the audit chain's head when it moved; fail loudly when the chain was tampered with."""

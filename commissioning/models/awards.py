@@ -32,9 +32,34 @@ class Award(TimeStampedModel):
     notice_published_at = models.DateTimeField(null=True, blank=True)
     standstill_ends_on = models.DateField(null=True, blank=True)
     assessment_summaries_sent_at = models.DateTimeField(null=True, blank=True)
+    # Facts of the tender and the winning bid, copied when the award is made (none of them
+    # changes afterwards), so that the reports aggregate the awards alone, without joining a
+    # million bids and their tenders: the authority, the lead supplier and when the tender
+    # was published.
+    authority = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+", db_index=False)
+    supplier = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    tender_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["authority", "notice_published_at"],
+                                name="award_authority_notice_idx")]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.copy_report_facts()
+        super().save(*args, **kwargs)
+
+    def copy_report_facts(self) -> None:
+        """Copy the authority, lead supplier and publication time from the tender and bid."""
+        if self.authority_id is None:
+            self.authority_id = self.tender.authority_id
+        if self.supplier_id is None:
+            self.supplier_id = self.bid.organisation_id
+        if self.tender_published_at is None:
+            self.tender_published_at = self.tender.published_at
 
 
 class AssessmentSummary(models.Model):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from core.audit import GENESIS_HASH, audit_record, audit_verify, entry_hash
+from core.audit import GENESIS_HASH, audit_record, audit_seal_pending, audit_verify, entry_hash
 from core.models import AuditEntry, ImmutableRowError
 from tests.core.chain_tampering import (
     DISABLE,
@@ -258,10 +258,159 @@ def test_concurrent_writers_build_one_valid_chain():
         thread.join()
 
     assert errors == []
+    # A writer that found the chain's lock taken left its entry for the next sealer; what the
+    # last of them left is sealed by the beat task (or by audit_verify itself).
+    audit_seal_pending()
     sequences = list(AuditEntry.objects.values_list("sequence", flat=True))
     assert sequences == list(range(1, writers * per_writer + 1))
     report = audit_verify()
     assert report.ok and report.checked == writers * per_writer
+
+
+def _in_thread(work, *args):
+    """Run `work(*args)` in a thread with its own connection; return (thread, outcome)."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work(*args)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_does_not_wait_for_another_writers_open_transaction():
+    first_written, release = threading.Event(), threading.Event()
+
+    def slow_request() -> int:
+        with transaction.atomic():
+            entry = audit_record(actor=None, action="test.slow", summary="holds its transaction")
+            first_written.set()
+            assert release.wait(30)
+        return entry.sequence
+
+    slow, slow_outcome = _in_thread(slow_request)
+    assert first_written.wait(30)
+    fast, fast_outcome = _in_thread(
+        lambda: audit_record(actor=None, action="test.fast", summary="did not wait"))
+    fast.join(10)
+    finished_while_other_open = not fast.is_alive()
+    release.set()
+    slow.join(30)
+    fast.join(30)
+
+    assert finished_while_other_open, "the second writer waited for the first one's commit"
+    assert "error" not in slow_outcome and "error" not in fast_outcome
+    # The first writer held the chain and sealed inline; the second was sealed after the first
+    # committed (by the first writer's after-commit sealer, or here by the beat task's).
+    audit_seal_pending()
+    chain = list(AuditEntry.objects.values_list("action", "sequence"))
+    assert chain == [("test.slow", 1), ("test.fast", 2)]
+    assert slow_outcome["value"] == 1
+    assert audit_verify().ok
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sealer_that_rolls_back_leaves_no_gap_and_loses_no_committed_entry():
+    make_chain(2)
+    first_written, release = threading.Event(), threading.Event()
+
+    def rolled_back_request() -> None:
+        with transaction.atomic():
+            audit_record(actor=None, action="test.undone", summary="rolled back")
+            first_written.set()
+            assert release.wait(30)
+            # By now it has also sealed the other writer's committed entry, inline.
+            audit_record(actor=None, action="test.undone", summary="rolled back too")
+            raise RuntimeError("the request failed")
+
+    undone, undone_outcome = _in_thread(rolled_back_request)
+    assert first_written.wait(30)
+    kept, kept_outcome = _in_thread(
+        lambda: audit_record(actor=None, action="test.kept", summary="committed meanwhile"))
+    kept.join(30)
+    release.set()
+    undone.join(30)
+
+    assert isinstance(undone_outcome.get("error"), RuntimeError)
+    assert "error" not in kept_outcome
+    audit_seal_pending()
+    assert list(AuditEntry.objects.values_list("action", "sequence")) == [
+        ("test.step", 1), ("test.step", 2), ("test.kept", 3)]
+    assert audit_verify().ok
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_the_trigger_lets_an_entry_be_sealed_once_and_nothing_else_change():
+    make_chain(1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditentry (created_at, actor_label, action, object_type, "
+            "object_id, summary, changes) VALUES (now(), 'system', 'test.waiting', '', '', "
+            "'waits', '{}') RETURNING id")
+        waiting_id = cursor.fetchone()[0]
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET summary = 'changed while waiting' "
+                       "WHERE id = %s", [waiting_id])
+
+    assert audit_seal_pending() == 1
+
+    for sql in ("UPDATE core_auditentry SET sequence = NULL, hash = NULL, prev_hash = NULL "
+                "WHERE id = %s", "UPDATE core_auditentry SET hash = 'f' WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(sql, [waiting_id])
+    sealed = AuditEntry.objects.get(pk=waiting_id)
+    assert (sealed.sequence, sealed.summary) == (2, "waits")
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_verify_seals_waiting_entries_and_then_catches_their_tampering():
+    make_chain(2)
+    AuditEntry.objects.bulk_create([AuditEntry(action="test.waiting", summary="unsealed")])
+
+    report = audit_verify()
+    assert report.ok and report.checked == 3
+    assert AuditEntry.objects.get(action="test.waiting").sequence == 3
+
+    tamper("UPDATE core_auditentry SET summary = 'forged' WHERE sequence = 3")
+    assert audit_verify().problem == "entry 3: hash mismatch: the entry was edited after it " \
+        "was written."
+
+
+@pytest.mark.django_db
+def test_a_sealed_entry_made_to_look_unsealed_is_caught_as_removed():
+    make_chain(4)
+    tamper("UPDATE core_auditentry SET sequence = NULL, prev_hash = NULL, hash = NULL "
+           "WHERE sequence = 2")
+
+    report = audit_verify()
+
+    assert not report.ok
+    assert report.problem == "entry 2 is missing: a row was removed."
+
+
+@pytest.mark.django_db
+def test_read_only_verification_does_not_seal_and_names_what_waits():
+    make_chain(2)
+    AuditEntry.objects.bulk_create([AuditEntry(action="test.waiting", summary="unsealed")])
+
+    report = audit_verify(seal=False)
+
+    assert report.ok and report.checked == 2
+    assert any("1 entries are not sealed into the chain yet" in note for note in report.notes)
+    assert AuditEntry.objects.get(action="test.waiting").sequence is None
 
 
 @on_postgres

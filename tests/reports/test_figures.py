@@ -106,3 +106,29 @@ def test_mutuals_reports_count_recognised_mutuals_support_and_shares(dataset, au
         1, 1, 1, 0)
     milestones = reporting.milestone_progress(authority_ids=[authority.pk])
     assert len(milestones) == 8 and {m["signed_off"] for m in milestones} == {0}
+
+
+def test_an_award_keeps_its_authority_lead_supplier_and_publication(dataset):
+    # What the award reports read from the award row alone, copied when the award is made.
+    from commissioning.models import Award
+
+    award = Award.objects.get(tender=dataset["t1"])
+    assert award.authority_id == dataset["t1"].authority_id
+    assert award.supplier_id == award.bid.organisation_id
+    assert award.tender_published_at == dataset["t1"].published_at
+
+
+def test_award_figures_are_one_aggregate_of_the_awards_without_their_bids(dataset, authority):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scope = ReportScope(authority_ids=[authority.pk])
+    with CaptureQueriesContext(connection) as queries:
+        overall = time_to_award(scope=scope)["overall"]
+        shares = supplier_shares(scope=scope)
+    assert overall["awards"] == 2 and shares[0]["awards"] == 2
+    award_queries = [q["sql"] for q in queries.captured_queries
+                     if "commissioning_award" in q["sql"]]
+    assert len(award_queries) == 2  # time to award, and the awards half of the shares
+    assert not any("commissioning_bid" in sql or "commissioning_tender" in sql
+                   for sql in award_queries)

@@ -37,7 +37,8 @@ class Command(BaseCommand):
                no_checkpoint: bool, **options: Any) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        report = audit_verify(batch_size=batch_size, checkpoint_path=checkpoint_file)
+        report = audit_verify(batch_size=batch_size, checkpoint_path=checkpoint_file,
+                              seal=not no_checkpoint)
         if not report.ok:
             raise CommandError(_broken(report), returncode=1)
         self.stdout.write(_summary(report))
