@@ -36,7 +36,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commissioning', '0006_surge_receipt_recorded_at'),
+        ('commissioning', '0013_cpv_reference_codes'),
         ('organisations', '0003_programme_officer_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
