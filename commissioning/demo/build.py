@@ -103,6 +103,7 @@ def project_with_engagement(cast: Cast, spec: dict) -> Project:
 
 def _tender_data(spec: dict) -> dict:
     value = spec["value"]
+    starts = timezone.localdate() + timedelta(days=180)
     data = {
         "reference": spec["reference"], "title": spec["title"], "summary": spec["summary"],
         "description": spec.get("description", ""),
@@ -112,6 +113,12 @@ def _tender_data(spec: dict) -> dict:
         "estimated_value_ex_vat": value,  # light touch follows from the CPV codes
         "estimated_value_inc_vat": value * VAT, "max_term_months": spec.get("term", 36),
         "suitable_for_sme": True, "suitable_for_vcse": True,
+        # Where and when, and whom to ask, as the public tender page shows them.
+        "delivery_region": Tender.Region.NORTH_WEST, "delivery_location": "Across Northshire",
+        "contract_starts_on": starts,
+        "contract_ends_on": starts + timedelta(days=round(spec.get("term", 36) * 365.25 / 12) - 1),
+        "contact_name": "Northshire procurement team",
+        "contact_email": "procurement@northshire.example.org",
     }
     if spec.get("lots"):
         data["max_lots_per_supplier"] = 1
