@@ -96,8 +96,9 @@ def standstill_without_contract(now: datetime) -> Iterator[FindingSpec]:
                                  status__in=[Award.Status.APPROVED, Award.Status.STANDSTILL],
                                  contract__isnull=True)
             .exclude(tender__status=Tender.Status.CANCELLED)
+            # The award keeps its authority (copied from the tender when it is saved).
             .values("pk", "standstill_ends_on", "tender__title", "tender__reference",
-                    authority_id=F("tender__authority_id")))
+                    "authority_id"))
     yield from _specs(Award, rows, lambda row: (
         f"{row['tender__reference']} “{row['tender__title']}”: the standstill ended on "
         f"{_long_date(row['standstill_ends_on'])} and no contract has been entered. Enter the "
