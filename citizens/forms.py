@@ -31,9 +31,11 @@ class PanelForm(forms.Form):
         label="Members needed for a quorate session", min_value=0, initial=0,
         help_text="0 means more than half of the seats.")
     honorarium_per_session = forms.DecimalField(label="Honorarium per session (£)",
-                                                min_value=0, decimal_places=2, initial=0)
+                                                min_value=0, max_digits=14, decimal_places=2,
+                                                initial=0)
     expenses_cap_per_session = forms.DecimalField(label="Most expenses per session (£)",
-                                                  min_value=0, decimal_places=2, initial=0)
+                                                  min_value=0, max_digits=14, decimal_places=2,
+                                                  initial=0)
 
 
 class QuotaForm(forms.Form):
@@ -197,7 +199,7 @@ class AttendanceForm(forms.Form):
 class ClaimForm(forms.Form):
     kind = forms.ChoiceField(choices=ExpenseClaim.Kind.choices, widget=forms.RadioSelect,
                              label="What are you claiming?")
-    amount = forms.DecimalField(label="Amount (£)", min_value=0, decimal_places=2)
+    amount = forms.DecimalField(label="Amount (£)", min_value=0, max_digits=14, decimal_places=2)
     description = forms.CharField(max_length=300, required=False,
                                   label="What the expenses were for")
     account_name = forms.CharField(max_length=100, label="Name on the account")
@@ -236,7 +238,7 @@ class DecisionForm(forms.Form):
                                      label="Most choices (approval; 0 for no limit)")
     score_max = forms.IntegerField(min_value=1, max_value=10, initial=5,
                                    label="Highest score (score decisions)")
-    budget = forms.DecimalField(required=False, min_value=0, decimal_places=2,
+    budget = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2,
                                 label="Budget to allocate (£)")
     quorum_percent = forms.IntegerField(min_value=0, max_value=100, initial=50,
                                         label="Quorum (% of eligible voters who must vote)")

@@ -67,6 +67,6 @@ def register_items() -> None:
         key="commissioning_tenders", template="commissioning/tenders/panel.html",
         visible=_authority_staff, context=_tenders_panel, order=30))
     dashboard.register(dashboard.Panel(
-        key="commissioning_evaluation_tasks", template="commissioning/evaluation/panel.html",
+        key="commissioning_evaluation_tasks", template="commissioning/evaluation/panels/tasks.html",
         visible=worklists.sits_on_a_panel, context=worklists.evaluation_panel, order=25))
     opportunities.register(tender_opportunities)

@@ -33,7 +33,10 @@ def to_money(value: Amount) -> Decimal:
         raise ValueError(f"{value!r} is not an amount of money.") from exc
     if not amount.is_finite():
         raise ValueError(f"{value!r} is not an amount of money.")
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than the decimal context holds
+        raise ValueError(f"{value!r} is too large an amount of money.") from exc
 
 
 def format_gbp(value: Amount) -> str:

@@ -40,6 +40,11 @@ def test_to_money_refuses_text_that_is_not_an_amount(value):
         to_money(value)
 
 
+def test_to_money_refuses_more_digits_than_it_can_round():
+    with pytest.raises(ValueError, match="too large an amount"):
+        to_money("1" * 40)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import Client
 
 from tests.fuzz.atlas import starting_points
-from tests.fuzz.conftest import QUIET_LOGGERS, REPORT
+from tests.fuzz.conftest import QUIET_LOGGERS, report
 from tests.fuzz.portal import parse_page, resolve_route, url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_no_person_is_shown_a_link_that_answers_403(demo):
         lines.append(f"{label}: {sum(walked.values())} pages walked, {checked} links checked, "
                      f"{len(forbidden)} answered 403")
         print(lines[-1], *forbidden[:20], sep="\n  ", flush=True)  # noqa: T201 - progress
-    REPORT["links shown"] = lines
+    report("links shown", lines)
     shown = [f"{label}: {link}" for label, links in found.items() for link in sorted(set(links))]
     assert not shown, f"{len(shown)} links shown that answer 403:\n" + "\n".join(shown[:80])
     assert len(lines) == len(demo) + 1  # every person walked
