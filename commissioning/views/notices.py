@@ -12,7 +12,11 @@ from commissioning.forms.awards import ReasonForm
 from commissioning.forms.notices import ContractChangeForm, DirectAwardForm, KpiRatingForm
 from commissioning.selectors import awards as award_selectors
 from commissioning.selectors import notices as selectors
-from commissioning.selectors.tenders import authority_for_new_tender
+from commissioning.selectors.tenders import (
+    MANAGING_ROLES,
+    authority_for_new_tender,
+    authority_ids_of,
+)
 from commissioning.services import contract_management as management
 from commissioning.services import direct_awards as services
 from commissioning.views.common import paginate
@@ -54,8 +58,9 @@ def notice_release(request, pk: int):
 def direct_award_list(request):
     awards = DirectAwardFilter(request.GET or None,
                                queryset=selectors.direct_awards_for_user(user=request.user))
-    return render(request, "commissioning/direct_awards/list.html",
-                  {"filter": awards, "page_obj": paginate(request, awards.qs)})
+    return render(request, "commissioning/direct_awards/list.html", {
+        "filter": awards, "page_obj": paginate(request, awards.qs),
+        "can_create": bool(authority_ids_of(user=request.user, roles=MANAGING_ROLES))})
 
 
 @login_required

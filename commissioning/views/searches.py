@@ -3,12 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning.forms.dates import GovukForm
-from commissioning.presenters.tender_list import applied_filters
+from commissioning.presenters.tender_list import applied_filters, carried_query
 from commissioning.selectors import searches as selectors
 from commissioning.services import searches as services
 from core.forms.errors import attach_errors
@@ -23,7 +23,9 @@ class SavedSearchForm(GovukForm):
 @login_required
 def tender_alert_create(request):
     if not request.user.has_perm("commissioning.save_tender_search"):
-        raise PermissionDenied
+        # The tender list (the same page for everyone) offers alerts to all: say who they are for.
+        return render(request, "commissioning/public/alerts_for_suppliers.html",
+                      {"query": carried_query(request.GET)})
     tender_filter = services.search_filter(services.search_query(request.GET),
                                            selectors.no_tenders())
     form = SavedSearchForm(request.POST or None)

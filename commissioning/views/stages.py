@@ -1,5 +1,6 @@
 """Screens of a competitive flexible procedure in stages, for the commissioner and suppliers."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from commissioning.forms import stages as forms
 from commissioning.selectors import stages as selectors
 from commissioning.selectors.tenders import tender_get_for_user
 from commissioning.services import stages as services
+from commissioning.views.supplier_information import supplier_of
 from core.forms.errors import attach_errors
 from organisations.selectors import current_organisation
 
@@ -31,9 +33,14 @@ def _back(pk: int):
 def procedure_overview(request, pk: int):
     tender = tender_get_for_user(user=request.user, pk=pk)
     procedure = getattr(tender, "staged_procedure", None)
+    stages = list(selectors.stages_of(procedure)) if procedure else []
+    for stage in stages:  # offer each round's opening and evaluation only to who may use them
+        stage.can_open = rules.has_perm("commissioning.open_bids", request.user, stage.round)
+        stage.can_evaluate = rules.has_perm("commissioning.view_evaluation", request.user,
+                                            stage.round)
     return render(request, "commissioning/stages/overview.html", {
-        "tender": tender, "procedure": procedure,
-        "stages": selectors.stages_of(procedure) if procedure else [],
+        "tender": tender, "procedure": procedure, "stages": stages,
+        "can_open_final": rules.has_perm("commissioning.open_bids", request.user, tender),
         "can_manage": request.user.has_perm(MANAGE, tender)})
 
 
@@ -174,4 +181,5 @@ def refinements(request, pk: int):
 @login_required
 def supplier_procedures(request):
     return render(request, "commissioning/stages/supplier_list.html", {
-        "rows": selectors.procedures_for_supplier(organisation=current_organisation(request))})
+        "rows": selectors.procedures_for_supplier(organisation=current_organisation(request)),
+        "is_supplier": supplier_of(request) is not None})

@@ -17,10 +17,18 @@ from organisations.selectors import current_organisation, roles_of
 EDIT = "commissioning.change_bid"
 
 
-def _supplier(request) -> Organisation:
+def supplier_of(request) -> Organisation | None:
+    """The supplier organisation the person acts for now, if they may keep its information."""
     organisation = current_organisation(request)
     if (organisation is None or organisation.kind != Organisation.Kind.PROVIDER
             or not roles_of(user=request.user, organisation=organisation) & PROVIDER_ROLES):
+        return None
+    return organisation
+
+
+def _supplier(request) -> Organisation:
+    organisation = supplier_of(request)
+    if organisation is None:
         raise PermissionDenied
     return organisation
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,17 +133,19 @@ def application_check(request, pk: int):
             return redirect("grants:application_receipt", pk=pk)
     return render(request, "grants/applying/check.html", {
         "application": application, "errors": errors, "deadline": deadline_text(application),
-        "summary": _summary(application),
+        "summary": _summary(application, request.user),
         "problems": services.completeness_problems(application)},
         status=400 if errors else 200)
 
 
-def _summary(application) -> list[dict]:
+def _summary(application, user) -> list[dict]:
     answers = selectors.answers_by_question(application=application)
+    editable = rules.has_perm("grants.edit_application", user, application)  # "Change" links
     cards = []
     sections = round_selectors.sections_of(round_=application.round, stage=application.stage)
     for index, (title, questions) in enumerate(sections, 1):
-        href = reverse("grants:application_section", args=[application.pk, index])
+        href = (reverse("grants:application_section", args=[application.pk, index])
+                if editable else None)
         cards.append({"title": title, "rows": [
             {"key": q.label, "value": answer_rules.display(q, answers.get(q.pk)),
              "action_href": href} for q in questions]})
@@ -156,7 +159,7 @@ def application_receipt(request, pk: int):
     return render(request, "grants/applying/receipt.html", {
         "application": application, "tag": application_tag(application),
         "receipt": selectors.latest_receipt(application=application),
-        "summary": _summary(application), "deadline": deadline_text(application)})
+        "summary": _summary(application, request.user), "deadline": deadline_text(application)})
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from core.forms.errors import attach_errors
 from socialvalue import hooks, selectors, services
 from socialvalue.forms import PlanMeasureForm, PlanSettingsForm, RelevanceForm
+from socialvalue.navigation import home_context
 from socialvalue.presenters import PlanPresenter
 
 
@@ -29,7 +30,8 @@ def plan_list(request):
         request.GET.get("page"))
     contexts = hooks.plan_contexts(plan.pk for plan in page)
     rows = [(plan, contexts[plan.pk]) for plan in page]
-    return render(request, "socialvalue/plans/list.html", {"page_obj": page, "rows": rows})
+    return render(request, "socialvalue/plans/list.html", {
+        "page_obj": page, "rows": rows, "show_home": bool(home_context(request)["sections"])})
 
 
 @login_required

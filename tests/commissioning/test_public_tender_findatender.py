@@ -181,16 +181,24 @@ def test_a_supplier_saves_the_current_search(client, supplier):
 
 
 def test_who_may_save_searches(client, citizen, commissioner, supplier):
+    """Only suppliers save searches; others signed in are told who alerts are for (the tender
+    list, the same page for everyone, offers the link to all), and their POST saves nothing."""
     url = reverse("commissioning:tender_alert_create")
-    expected = {"anonymous": 302, "citizen": 403, "commissioner": 403, "supplier": 200}
+    expected = {"anonymous": (302, False), "citizen": (200, True),
+                "commissioning": (200, True), "supplier": (200, False)}
     seen = {}
     for who, user in {"anonymous": AnonymousUser(), "citizen": citizen,
-                      "commissioner": commissioner, "supplier": supplier}.items():
+                      "commissioning": commissioner, "supplier": supplier}.items():
         client.logout()
         if user.is_authenticated:
             client.force_login(user)
-        seen[who] = client.get(url).status_code
+        response = client.get(url)
+        seen[who] = (response.status_code,
+                     "Email alerts are for suppliers" in response.content.decode())
+        if who in ("citizen", "commissioning"):
+            client.post(url, {"name": "Not mine to save"})
     assert seen == expected
+    assert not SavedSearch.objects.filter(name="Not mine to save").exists()
 
 
 def test_junk_filters_are_refused_with_400(client, supplier):
