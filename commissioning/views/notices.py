@@ -204,32 +204,31 @@ def contract_performance(request, pk: int):
         "notices": selectors.notices_of_contract(contract)})
 
 
-@login_required
-@require_POST
-def contract_performance_notice(request, pk: int):
+def _contract_notice(request, pk: int, publish, done: str):
+    """Publish one of a contract's notices for its manager, then back to its performance page."""
     contract = award_selectors.contract_get_for_user(user=request.user, pk=pk,
                                                      perm=MANAGE_CONTRACT)
     try:
-        management.performance_notice_publish(actor=request.user, contract=contract)
+        publish(actor=request.user, contract=contract)
     except ValidationError as error:
         _flash(request, error)
     else:
-        messages.success(request, "Contract performance notice published.")
+        messages.success(request, done)
     return redirect("commissioning:contract_performance", pk=pk)
+
+
+@login_required
+@require_POST
+def contract_performance_notice(request, pk: int):
+    return _contract_notice(request, pk, management.performance_notice_publish,
+                            "Contract performance notice published.")
 
 
 @login_required
 @require_POST
 def contract_expiry_notice(request, pk: int):
-    contract = award_selectors.contract_get_for_user(user=request.user, pk=pk,
-                                                     perm=MANAGE_CONTRACT)
-    try:
-        management.contract_expiry_notice_publish(actor=request.user, contract=contract)
-    except ValidationError as error:
-        _flash(request, error)
-    else:
-        messages.success(request, "Contract termination notice published.")
-    return redirect("commissioning:contract_performance", pk=pk)
+    return _contract_notice(request, pk, management.contract_expiry_notice_publish,
+                            "Contract termination notice published.")
 
 
 @login_required
