@@ -69,8 +69,23 @@ def check_accessibility(axe):
     checked: list[str] = []
 
     def check(page):
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                         "resultTypes": ["violations"]})
+        from playwright.sync_api import Error
+
+        # A click that navigates returns before the next page is there: axe run while the old
+        # document is being replaced finds no document (or loses its context). Wait for the page
+        # that is loading, then check that one.
+        for attempt in range(3):
+            page.wait_for_load_state("load")
+            try:
+                results = axe.run(page, options={
+                    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                    "resultTypes": ["violations"]})
+                break
+            except Error as error:
+                navigating = ("documentElement" in error.message
+                              or "Execution context was destroyed" in error.message)
+                if not navigating or attempt == 2:
+                    raise
         assert results.violations_count == 0, (
             f"Accessibility violations on {page.url}:\n{results.generate_report()}")
         checked.append(page.url)

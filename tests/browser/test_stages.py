@@ -183,6 +183,7 @@ def open_in_browser(first, second, check, tender_pk):
 
 def decide(page, check, name, included, reasons):
     page.get_by_role("link", name=f"Decide on {name}").click()
+    page.get_by_role("heading", name=f"Decide on the request from {name}").wait_for()
     check(page)
     page.get_by_label("Shortlist this supplier" if included
                       else "Do not shortlist this supplier", exact=True).check()
