@@ -1,10 +1,17 @@
-"""The flat (CSV) form of the 360Giving data, with the standard's column titles."""
+"""The flat (CSV) form of the 360Giving data, with the standard's column titles.
+
+A pooled programme names several funders. With more than one funder in the file, the funder
+columns are numbered as the 360Giving tools (flatten-tool's titles) number a list:
+``Funding Org:0:Identifier``, ``Funding Org:1:Identifier``...; with one, they keep the
+template's plain titles.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
 
+FUNDERS = ("Funding Org", None)
 COLUMNS = [
     ("Identifier", lambda g: g["id"]),
     ("Title", lambda g: g["title"]),
@@ -23,8 +30,7 @@ COLUMNS = [
     ("Recipient Org:Company Number",
      lambda g: g["recipientOrganization"][0].get("companyNumber", "")),
     ("Recipient Org:Postal Code", lambda g: g["recipientOrganization"][0].get("postalCode", "")),
-    ("Funding Org:Identifier", lambda g: g["fundingOrganization"][0]["id"]),
-    ("Funding Org:Name", lambda g: g["fundingOrganization"][0]["name"]),
+    FUNDERS,  # a pair of columns per funder: see columns()
     ("Grant Programme:Code", lambda g: g["grantProgramme"][0]["code"]),
     ("Grant Programme:Title", lambda g: g["grantProgramme"][0]["title"]),
     ("From An Open Call?", lambda g: g["fromOpenCall"]),
@@ -44,8 +50,31 @@ class _Line:
         return text
 
 
-def rows(grants) -> Iterator[str]:
+def _funder(index: int, key: str):
+    def value(grant: dict) -> str:
+        funders = grant["fundingOrganization"]
+        return funders[index][key] if index < len(funders) else ""
+    return value
+
+
+def columns(funders: int = 1) -> list[tuple[str, object]]:
+    """The columns, with an identifier and a name column per funder."""
+    found = []
+    for column in COLUMNS:
+        if column is not FUNDERS:
+            found.append(column)
+            continue
+        for index in range(funders):
+            number = f"{index}:" if funders > 1 else ""
+            found.append((f"Funding Org:{number}Identifier", _funder(index, "id")))
+            found.append((f"Funding Org:{number}Name", _funder(index, "name")))
+    return found
+
+
+def rows(grants, *, funders: int = 1) -> Iterator[str]:
+    """The CSV lines: the titles, then a line per grant (``funders``: the most any grant has)."""
+    chosen = columns(funders)
     writer = csv.writer(_Line())
-    yield writer.writerow([title for title, _ in COLUMNS])
+    yield writer.writerow([title for title, _ in chosen])
     for grant in grants:
-        yield writer.writerow([value(grant) for _, value in COLUMNS])
+        yield writer.writerow([value(grant) for _, value in chosen])

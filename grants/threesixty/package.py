@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.db.models import Count, F
 from django.utils import timezone
 
 from grants.models import FundingContribution
@@ -55,6 +56,16 @@ def contributions_by_programme(programme_ids) -> dict[int, list]:
                          .order_by("committed_on", "pk")):
         found[contribution.programme_id].append(contribution)
     return found
+
+
+def most_funders() -> int:
+    """The most funders any published grant names: its authority and the other funders who put
+    money into its programme (so the flat file has enough funder columns)."""
+    others = (FundingContribution.objects
+              .filter(programme_id__in=public_awards().values("programme_id"))
+              .exclude(funder_id=F("programme__authority_id"))
+              .values("programme_id").annotate(count=Count("pk")).values_list("count", flat=True))
+    return 1 + max(others, default=0)
 
 
 def grants() -> Iterator[dict]:

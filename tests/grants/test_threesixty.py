@@ -2,6 +2,7 @@
 the data-quality checks catch what they should; the public file and the command."""
 
 import copy
+import csv
 import json
 from decimal import Decimal
 from io import StringIO
@@ -158,6 +159,22 @@ def test_shares_add_up_to_the_award_to_the_penny():
     parts = split(Decimal("100.00"), [Decimal("1"), Decimal("1"), Decimal("1")])
     assert parts == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
     assert sum(parts) == Decimal("100.00")
+
+
+def test_the_flat_file_names_every_funder_of_a_pooled_grant(pooled_grant, tmp_path,
+                                                            other_authority):
+    out = tmp_path / "grants.csv"
+    call_command("export_360giving", output=str(out), csv=True, stdout=StringIO())
+    header, line = list(csv.reader(out.read_text().splitlines()))[:2]
+    row = dict(zip(header, line, strict=True))
+    funders = pooled_grant["fundingOrganization"]
+    # Numbered as the 360Giving tools number a list, the managing authority first.
+    assert [title for title in header if title.startswith("Funding Org:")] == [
+        "Funding Org:0:Identifier", "Funding Org:0:Name",
+        "Funding Org:1:Identifier", "Funding Org:1:Name"]
+    assert (row["Funding Org:0:Identifier"], row["Funding Org:1:Identifier"]) == (
+        funders[0]["id"], funders[1]["id"])
+    assert row["Funding Org:1:Name"] == other_authority.name
 
 
 def test_an_unpooled_grant_has_one_funder_and_no_shares(grant):

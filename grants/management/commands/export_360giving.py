@@ -35,7 +35,10 @@ class Command(BaseCommand):
                 yield grant
 
         with open(output, "w", encoding="utf-8", newline="") as handle:
-            chunks = flat.rows(checked()) if csv else package.stream_chunks(checked())
+            if csv:
+                chunks = flat.rows(checked(), funders=package.most_funders())
+            else:
+                chunks = package.stream_chunks(checked())
             for chunk in chunks:
                 handle.write(chunk)
         marked = sum(award_mark_published(award_ids=ids) for ids in package.unpublished_ids())
