@@ -8,12 +8,36 @@ the source, so the portal can say when an answer rests on an unverified row.
 from __future__ import annotations
 
 import csv
+import datetime
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from core.calendar import local_date
+
 DATA = Path(__file__).resolve().parent / "data" / "reservable_services_cpv.csv"
-REG77, S33 = "pcr2015_reg77", "pa2023_s33"
+REG77, S33 = "pcr2015_reg77", "pa2023_s33"  # columns of the reference data
+ACT_COMMENCEMENT = datetime.date(2025, 2, 24)
+
+
+@dataclass(frozen=True)
+class Regime:
+    key: str  # the mutuals definition: "s33" or "reg77"
+    reference: str  # the column of the reference data
+    max_term_months: int
+    citation: str
+    needs_competitive_flexible: bool
+
+
+S33_REGIME = Regime("s33", S33, 60, "section 33 of the Procurement Act 2023", True)
+REG77_REGIME = Regime("reg77", REG77, 36,
+                      "regulation 77 of the Public Contracts Regulations 2015", False)
+
+
+def regime_for(tender) -> Regime:
+    """Reg 77 for a procurement begun before the Act commenced, s.33 after."""
+    started = local_date(tender.created_at)
+    return REG77_REGIME if started < ACT_COMMENCEMENT else S33_REGIME
 
 
 def _digits(code: str) -> str:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from commissioning import reservable
 from commissioning.models import Tender
-from commissioning.services import reservation
 from commissioning.workflows import TENDER
 from core.templatetags.govuk import gbp, govuk_date
 
@@ -98,7 +98,7 @@ class TenderPresenter:
             rows.append(("Special regime", "Light-touch contract"))
         if t.is_reserved_for_mutuals:
             rows.append(("Reserved", "For public service mutuals "
-                                     f"({reservation.regime_for(t).citation})"))
+                                     f"({reservable.regime_for(t).citation})"))
         if t.max_lots_per_supplier:
             rows.append(("Lots one supplier can win", f"{t.max_lots_per_supplier}. "
                                                       f"{t.lot_limit_rule}"))

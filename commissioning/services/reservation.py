@@ -17,41 +17,20 @@ Procurements begun before 24 February 2025 follow reg 77; later ones s.33.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from commissioning import reservable
 from commissioning.models import Bid, Contract, Tender, TenderCpv
+from commissioning.reservable import Regime, regime_for
 from core.audit import audit_record
 from core.calendar import local_date
 from mutuals import selectors as mutuals
 from organisations.models import Organisation
 
-ACT_COMMENCEMENT = datetime.date(2025, 2, 24)
 COMPARABLE_YEARS = 3
 SAME_KIND_DIGITS = 5  # CPV codes sharing their first five digits are the same kind of services
-
-
-@dataclass(frozen=True)
-class Regime:
-    key: str  # the mutuals definition: "s33" or "reg77"
-    reference: str  # the column of the reference data
-    max_term_months: int
-    citation: str
-    needs_competitive_flexible: bool
-
-
-S33 = Regime("s33", reservable.S33, 60, "section 33 of the Procurement Act 2023", True)
-REG77 = Regime("reg77", reservable.REG77, 36,
-               "regulation 77 of the Public Contracts Regulations 2015", False)
-
-
-def regime_for(tender: Tender) -> Regime:
-    """Reg 77 for a procurement begun before the Act commenced, s.33 after."""
-    started = local_date(tender.created_at)
-    return REG77 if started < ACT_COMMENCEMENT else S33
 
 
 def main_cpv(tender: Tender) -> str:
