@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # Test processes (pytest-xdist): each has its own test database, browser and live server.
+# Tests go out a module (or test class) at a time, in the order tests/conftest.py sorts them
+# (the longest first); xdist's own reordering by test count would start them last.
 TEST_WORKERS ?= 2
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
@@ -28,7 +30,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 setup: $(VENV)/.installed static/build/.built
 

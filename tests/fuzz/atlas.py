@@ -2,7 +2,9 @@
 
 Starting from every pattern that needs no argument, each person follows the links their pages
 show. The arguments seen in those links are the real objects of the demo data as that person
-meets them; another person's arguments are "other people's objects".
+meets them; another person's arguments are "other people's objects". On the way, links shown
+are fetched as the same person (a few per pattern): a link that answers 403 is an action a
+presenter or template offered against the person's permissions (ADR 0023).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from tests.fuzz.portal import Form, Pattern, parse_page, resolve_route, split_qu
 PAGES_PER_ROUTE = 2  # pages fetched per pattern and person while walking
 PAGES_PER_ACTOR = 400
 SAMPLES_PER_ACTOR = 4  # argument sets remembered per pattern and person
+CHECKS_PER_ROUTE = 4  # links of one pattern fetched per person (each distinct path once)
+UNCHECKED_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/", "/__debug__/")
 
 
 @dataclass
@@ -29,6 +33,9 @@ class Atlas:
     query_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     forms: list[tuple[Actor, Form]] = field(default_factory=list)
     pages: Counter = field(default_factory=Counter)
+    links_checked: Counter = field(default_factory=Counter)
+    # person -> links shown to them that answered 403, each with the page that showed it
+    forbidden: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def remember(self, actor: Actor, path: str) -> tuple[str, dict] | None:
         resolved = resolve_route(path)
@@ -83,6 +90,8 @@ def walk(harness: Harness, actors: list[Actor], patterns: list[Pattern]) -> Atla
 
 def _walk_as(harness: Harness, atlas: Atlas, actor: Actor, start: list[str]) -> None:
     queue, seen, visits, form_keys = deque(start), set(), Counter(), set()
+    statuses: dict[str, int] = {}  # path -> status, for this person
+    checks = Counter()  # links checked per pattern
     rng = random.Random(f"{SEED}|{actor.label}")  # noqa: S311
     while queue and atlas.pages[actor.label] < PAGES_PER_ACTOR:
         path = queue.popleft()
@@ -95,6 +104,7 @@ def _walk_as(harness: Harness, atlas: Atlas, actor: Actor, start: list[str]) -> 
         visits[resolved[0]] += 1
         atlas.pages[actor.label] += 1
         outcome = harness.send(actor, "get", path, case="(walking the links)")
+        statuses[path] = outcome.status
         if outcome.status != 200 or "html" not in outcome.content_type:
             continue
         links, forms = parse_page(path, outcome.body.decode("utf-8", "replace"))
@@ -102,11 +112,22 @@ def _walk_as(harness: Harness, atlas: Atlas, actor: Actor, start: list[str]) -> 
         # lets each person reach different objects (a draft tender, not always the newest).
         rng.shuffle(links)
         for link in links:
-            if atlas.remember(actor, link) is not None:
-                queue.append(link)
+            target = atlas.remember(actor, link)
+            if target is None:
+                continue
+            queue.append(link)
+            if link.startswith(UNCHECKED_PREFIXES):
+                continue
+            if link not in statuses and checks[target[0]] < CHECKS_PER_ROUTE:
+                checks[target[0]] += 1
+                statuses[link] = harness.send(actor, "get", link,
+                                              case="(a link shown on a page)").status
+            if statuses.get(link) == 403:
+                atlas.forbidden[actor.label].append(f"{link} (shown on {path})")
         for form in forms:
             target = atlas.remember(actor, form.action)  # its arguments, for the sweep
             key = (target[0] if target else form.action, form.signature)
             if target is not None and key not in form_keys:
                 form_keys.add(key)
                 atlas.forms.append((actor, form))
+    atlas.links_checked[actor.label] = len(statuses)

@@ -1,8 +1,10 @@
-"""No 5xx, whatever is sent: every URL pattern and every form, as every demo person.
+"""No 5xx, whatever is sent: every URL pattern and every form, as every demo person; and no
+page shows a person a link that answers 403.
 
 Patterns come from the URL resolver and forms from the pages themselves (see portal.py and
-atlas.py), so apps added later are covered with no new test code. Counts are printed in the
-terminal summary.
+atlas.py), so apps added later are covered with no new test code. The people are split into
+groups (conftest.GROUPS), one test class each, which pytest-xdist runs side by side. Counts are
+printed in the terminal summary.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from tests.fuzz.conftest import report
+from tests.fuzz.conftest import GROUPS, group_label, report
 from tests.fuzz.inputs import URL_JUNK, form_cases, query_cases
 
 REAL_ARGUMENTS = 2  # argument sets per pattern: each person's own objects and other people's
@@ -32,8 +34,38 @@ def assert_clean(harness) -> None:
         f"{len(harness.failures)} failures of {len(harness.kinds)} kinds:\n\n{harness.report()}")
 
 
-def test_every_url_pattern_as_every_person(portal):
-    harness, actors, atlas = portal
+class EveryPerson:
+    """The tests, for the class's group of people (`GROUP`)."""
+
+    GROUP = 0
+
+    def test_no_person_is_shown_a_link_that_answers_403(self, portal):
+        """Only the actions a person may take (ADR 0023): every person walks the portal from
+        every page that needs no argument, and links their pages show are fetched as them."""
+        harness, actors, atlas = portal
+        lines = [f"{actor.label}: {atlas.pages[actor.label]} pages walked, "
+                 f"{atlas.links_checked[actor.label]} links checked, "
+                 f"{len(atlas.forbidden[actor.label])} answered 403" for actor in actors]
+        report(f"links shown ({group_label(self.GROUP)})", lines)
+        shown = [f"{label}: {link}" for label, links in atlas.forbidden.items()
+                 for link in sorted(set(links))]
+        assert not shown, f"{len(shown)} links shown that answer 403:\n" + "\n".join(shown[:80])
+        assert all(atlas.pages[actor.label] for actor in actors)  # every person walked
+
+    def test_every_url_pattern_as_every_person(self, portal):
+        _every_url_pattern(self.GROUP, *portal)
+
+    def test_every_form_with_hostile_input(self, portal):
+        _every_form(self.GROUP, *portal)
+
+
+# One class per group: pytest-xdist hands each class to a worker.
+for _group in range(GROUPS):
+    _name = f"TestPeopleGroup{_group + 1}"
+    globals()[_name] = type(_name, (EveryPerson,), {"GROUP": _group})
+
+
+def _every_url_pattern(group, harness, actors, atlas):
     started, clock = harness.requests, time.monotonic()
     for index, pattern in enumerate(atlas.patterns):
         real = atlas.arguments(pattern, per_actor=1, limit=REAL_ARGUMENTS)
@@ -60,7 +92,7 @@ def test_every_url_pattern_as_every_person(portal):
     taking = [pattern for pattern in atlas.patterns if pattern.groups]
     unmet = [pattern.name for pattern in taking
              if not any(atlas.samples.get(pattern.route, {}).values())]
-    report("every URL", [
+    report(f"every URL ({group_label(group)})", [
         f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s); arguments from "
         f"the demo's links for {len(taking) - len(unmet)} of {len(taking)} patterns that take "
         "any, generated for the rest:",
@@ -69,8 +101,7 @@ def test_every_url_pattern_as_every_person(portal):
     assert_clean(harness)
 
 
-def test_every_form_with_hostile_input(portal):
-    harness, actors, atlas = portal
+def _every_form(group, harness, actors, atlas):
     harness.forget_failures()  # those of the walk and the URL sweep belong to the test above
     started, sent, met, clock = harness.requests, 0, Counter(), time.monotonic()
     for actor, form in atlas.forms:
@@ -82,6 +113,6 @@ def test_every_form_with_hostile_input(portal):
             harness.send(actor, form.method if form.method == "get" else "post", form.action,
                          data, case=f"[{label}] form on {form.page}")
             sent += 1
-    report("every form", [f"{len(atlas.forms)} forms, {sent} cases; "
+    report(f"every form ({group_label(group)})", [f"{len(atlas.forms)} forms, {sent} cases; "
                             f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"])
     assert_clean(harness)
