@@ -52,6 +52,7 @@ PROCUREMENT_METHOD = {
     Tender.Procedure.COMPETITIVE_FLEXIBLE: "selective",
     # Below threshold no pre-tender suitability filtering is allowed (s.85): anyone may bid.
     Tender.Procedure.BELOW_THRESHOLD: "open",
+    Tender.Procedure.DIRECT: "direct",
 }
 AWARD_STATUS = {
     Award.Status.PROPOSED: "pending",
@@ -70,7 +71,7 @@ def load_tender(pk: int) -> Tender:
         "organisation", "lot").prefetch_related(Prefetch("members", queryset=members))
     awards = (
         Award.objects.filter(notice_published_at__isnull=False)
-        .select_related("bid__organisation", "lot", "contract")
+        .select_related("bid__organisation", "supplier", "lot", "contract")
         .prefetch_related(Prefetch("bid__members", queryset=members))
         .order_by("notice_published_at", "pk")
     )
@@ -110,7 +111,7 @@ def build_release(*, tender: Tender, ocid: str, release_id: str, tags: list[str]
     release["tender"] = _tender(tender, bids, parties, now)
     if bids:
         release["bids"] = {"statistics": bid_statistics(bids, tender)}
-    awards = list(tender.awards.all()) if tender.published_at else []
+    awards = list(tender.awards.all()) if is_public(tender) else []
     if awards:
         release["awards"] = [_award(tender, award, parties) for award in awards]
         contracts = [_contract(award, now) for award in awards if _has_contract(award)]
@@ -118,6 +119,12 @@ def build_release(*, tender: Tender, ocid: str, release_id: str, tags: list[str]
             release["contracts"] = contracts
     release["parties"] = parties.as_list()
     return release
+
+
+def is_public(tender: Tender) -> bool:
+    """Published tenders; and a direct award's procurement, public from its transparency notice
+    (it is never published as a tender: ADR 0029)."""
+    return tender.published_at is not None or tender.procedure == Tender.Procedure.DIRECT
 
 
 def timestamp(value: datetime.datetime) -> str:
@@ -163,8 +170,10 @@ def _tender(tender: Tender, bids: list[Bid], parties: PartyList, now) -> dict:
         "procurementMethod": PROCUREMENT_METHOD[tender.procedure],
         "procurementMethodDetails": _method_details(tender),
         "mainProcurementCategory": tender.contract_type,
-        "value": money(tender.estimated_value_ex_vat, tender.estimated_value_inc_vat),
+        "value": _tender_value(tender),
     }
+    if tender.procedure == Tender.Procedure.DIRECT:
+        section["procurementMethodRationale"] = tender.description
     items = _items(tender)
     if items:
         section["items"] = items
@@ -192,6 +201,12 @@ def _tender(tender: Tender, bids: list[Bid], parties: PartyList, now) -> dict:
         section["tenderers"] = list(tenderers.values())
         section["numberOfTenderers"] = len({bid.organisation_id for bid in bids})
     return section
+
+
+def _tender_value(tender: Tender) -> dict:
+    if tender.procedure == Tender.Procedure.DIRECT:
+        return money(tender.estimated_value_ex_vat)  # a direct award records no VAT-inclusive value
+    return money(tender.estimated_value_ex_vat, tender.estimated_value_inc_vat)
 
 
 def tender_status(tender: Tender, bids: list[Bid], now) -> str:
@@ -323,7 +338,7 @@ def bid_statistics(bids: list[Bid], tender: Tender) -> list[dict]:
 
 
 def _award(tender: Tender, award: Award, parties: PartyList) -> dict:
-    lead, *members = bidding_organisations(award.bid)
+    lead, *members = bidding_organisations(award.bid) if award.bid else [award.supplier]
     suppliers = [parties.add(lead, "supplier", "payee"),
                  *(parties.add(member, "supplier") for member in members)]
     entry: dict = {
@@ -361,7 +376,7 @@ def _contract(award: Award, now) -> dict:
     entry: dict = {
         "id": str(contract.pk),
         "awardID": str(award.pk),
-        "title": f"Contract with {award.bid.organisation.name}",
+        "title": f"Contract with {award.supplier.name}",
         "status": "terminated" if ended else "active",
         "value": money(contract.value),
         "period": {"startDate": _day_start(contract.starts_on),
