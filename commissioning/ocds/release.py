@@ -32,6 +32,7 @@ from commissioning.models import (
     TenderDocument,
 )
 from commissioning.ocds.parties import PartyList
+from commissioning.ocds.related import of_tender as related_processes_of
 from core.calendar import LONDON
 
 # The public download of a tender document (kwargs: tender pk, tender document pk).
@@ -76,7 +77,7 @@ def load_tender(pk: int) -> Tender:
         .order_by("notice_published_at", "pk")
     )
     return (
-        Tender.objects.select_related("authority", "project")
+        Tender.objects.select_related("authority", "project", "direct_award__switched_from")
         .prefetch_related(
             "cpv_codes", "lots",
             Prefetch("documents", queryset=TenderDocument.objects.filter(
@@ -108,6 +109,9 @@ def build_release(*, tender: Tender, ocid: str, release_id: str, tags: list[str]
     planning = _planning(tender)
     if planning:
         release["planning"] = planning
+    related = related_processes_of(tender)
+    if related:
+        release["relatedProcesses"] = related
     release["tender"] = _tender(tender, bids, parties, now)
     if bids:
         release["bids"] = {"statistics": bid_statistics(bids, tender)}

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.models import Award, Contract, DirectAward, NoticeType, Tender
+from commissioning.ocds.related import related_processes
 from commissioning.ocds.release import _day_end as day_end
 from commissioning.ocds.release import money, timestamp
 from commissioning.services.awards import standstill_end
@@ -131,7 +132,8 @@ def direct_award_transparency_publish(*, actor, award: DirectAward) -> DirectAwa
 def _release_fields(award: DirectAward, *, status: str, with_award: Award | None = None) -> dict:
     fields = {"title": award.title, "description": award.description,
               "value": award.value_ex_vat, "procurement_method": "direct",
-              "rationale": _rationale(award), "status": status}
+              "rationale": _rationale(award), "status": status,
+              "related": related_processes(switched_from=award.switched_from)}
     if with_award:
         fields["supplier"] = award.supplier
         fields["award"] = {"id": str(with_award.pk), "title": award.title, "status": "active",
