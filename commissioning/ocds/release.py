@@ -31,6 +31,7 @@ from commissioning.models import (
     Tender,
     TenderDocument,
 )
+from commissioning.ocds import find_a_tender
 from commissioning.ocds.parties import PartyList
 from commissioning.ocds.related import of_tender as related_processes_of
 from core.calendar import LONDON
@@ -77,9 +78,10 @@ def load_tender(pk: int) -> Tender:
         .order_by("notice_published_at", "pk")
     )
     return (
-        Tender.objects.select_related("authority", "project", "direct_award__switched_from")
+        Tender.objects.select_related("authority", "project", "direct_award__switched_from",
+                                      "staged_procedure")
         .prefetch_related(
-            "cpv_codes", "lots",
+            "cpv_codes", "lots", "staged_procedure__stages__round",
             Prefetch("documents", queryset=TenderDocument.objects.filter(
                 published_at__isnull=False).select_related("document").order_by("pk")),
             Prefetch("criteria", queryset=AwardCriterion.objects.filter(parent__isnull=True)),
@@ -95,6 +97,7 @@ def build_release(*, tender: Tender, ocid: str, release_id: str, tags: list[str]
     """Serialise ``tender`` (loaded with ``load_tender``) into one release."""
     parties = PartyList()
     buyer = parties.add(tender.authority, "buyer", "procuringEntity")
+    parties.contact(tender.authority, name=tender.contact_name, email=tender.contact_email)
     after_deadline = tender.deadline is not None and tender.deadline <= now
     bids = list(tender.bids.all()) if after_deadline and tender.published_at else []
     release: dict = {
@@ -188,7 +191,14 @@ def _tender(tender: Tender, bids: list[Bid], parties: PartyList, now) -> dict:
     if tender.is_reserved_for_mutuals:
         section["otherRequirements"] = {
             "reservedParticipation": ["publicServiceMissionOrganization"]}
+    contract_period = find_a_tender.contract_period(tender)
+    if contract_period:
+        section["contractPeriod"] = contract_period
     section.update(_lots(tender))
+    lot_details = find_a_tender.lot_details(tender, "lots" in section)
+    if lot_details:
+        section["lotDetails"] = lot_details
+    section.update(find_a_tender.staged_procedure(tender))
     if tender.status == Tender.Status.DRAFT:
         return section
     section.update(_timeline(tender))
@@ -234,7 +244,8 @@ def _items(tender: Tender) -> list[dict]:
     if not codes:
         return []
     item: dict = {"id": "1", "description": tender.title,
-                  "classification": {"scheme": "CPV", "id": codes[0].code}}
+                  "classification": {"scheme": "CPV", "id": codes[0].code},
+                  **find_a_tender.delivery(tender)}
     if len(codes) > 1:
         item["additionalClassifications"] = [{"scheme": "CPV", "id": cpv.code}
                                              for cpv in codes[1:]]
