@@ -232,6 +232,16 @@ def test_the_award_makes_the_portals_award_and_contract(client, draft, commissio
                                                  args=[contract.pk]) in listing
     record = client.get(reverse("commissioning:contract", args=[contract.pk]))
     assert record.status_code == 200 and f"Contract with {provider.name}" in record.content.decode()
+    # The authority's own tender list shows the procurement record, and its page opens.
+    assert procurement.reference in client.get(
+        reverse("commissioning:tender_admin_list")).content.decode()
+    assert client.get(reverse("commissioning:tender_manage",
+                              args=[procurement.pk])).status_code == 200
+    assert client.get(reverse("commissioning:award", args=[made.pk])).status_code == 200
+    public_page = reverse("commissioning:tender_detail", args=[procurement.pk])
+    assert provider.name in client.get(public_page).content.decode()  # the authority's preview
+    client.logout()
+    assert client.get(public_page).status_code == 404  # never a public tender page
 
 
 def test_a_direct_award_contract_is_managed_like_any_other(client, draft, commissioner):
