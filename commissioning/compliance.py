@@ -195,10 +195,10 @@ describe(Tender, lambda t: Description(
     f"Tender {_tender_words(t)}", reverse("commissioning:tender_manage", args=[t.pk]),
     "commissioning.view_tender_admin"))
 describe(Award, lambda a: Description(
-    f"Award to {a.bid.organisation.name} for {_tender_words(a.tender)}{_lot_words(a)}",
+    f"Award to {a.supplier.name} for {_tender_words(a.tender)}{_lot_words(a)}",
     reverse("commissioning:award", args=[a.pk]), "commissioning.view_award"))
 describe(Contract, lambda c: Description(
-    f"Contract with {c.award.bid.organisation.name} for {_tender_words(c.award.tender)}"
+    f"Contract with {c.award.supplier.name} for {_tender_words(c.award.tender)}"
     f"{_lot_words(c.award)}", reverse("commissioning:contract", args=[c.pk]),
     "commissioning.view_contract"))
 describe(Clarification, lambda q: Description(

@@ -77,7 +77,8 @@ class PublicTenderFilter(django_filters.FilterSet):
         choices=[("open", "Open for bids"), ("closed", "Closed")])
     authority = django_filters.ChoiceFilter(label="Buyer", method="filter_authority",
                                             empty_label="Any buyer", choices=[])
-    procedure = django_filters.ChoiceFilter(label="Procedure", choices=Tender.Procedure.choices,
+    procedure = django_filters.ChoiceFilter(label="Procedure", choices=[
+        choice for choice in Tender.Procedure.choices if choice[0] != Tender.Procedure.DIRECT],
                                             empty_label="Any procedure")
     value = django_filters.ChoiceFilter(label="Value including VAT", method="filter_value",
                                         empty_label="Any value", choices=[])

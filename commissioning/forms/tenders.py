@@ -83,6 +83,10 @@ class TenderForm(GovukModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A direct award is started from its own page, never as a tender (ADR 0029).
+        self.fields["procedure"].choices = [
+            choice for choice in self.fields["procedure"].choices
+            if choice[0] != Tender.Procedure.DIRECT]
         for name in ("estimated_value_ex_vat", "estimated_value_inc_vat"):
             _money(self.fields[name].widget)
         self.fields["reference"].widget.attrs["class"] = "govuk-input--width-20"

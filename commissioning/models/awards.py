@@ -19,7 +19,9 @@ class Award(TimeStampedModel):
                                related_name="awards")
     lot = models.ForeignKey("commissioning.Lot", null=True, blank=True, on_delete=models.PROTECT,
                             related_name="awards")
-    bid = models.ForeignKey("commissioning.Bid", on_delete=models.PROTECT, related_name="awards")
+    # Empty for the award of a direct award (ADR 0029): nobody bid; ``supplier`` names who won.
+    bid = models.ForeignKey("commissioning.Bid", null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="awards")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED,
                               db_index=True)
     value = MoneyField()
@@ -56,7 +58,7 @@ class Award(TimeStampedModel):
         """Copy the authority, lead supplier and publication time from the tender and bid."""
         if self.authority_id is None:
             self.authority_id = self.tender.authority_id
-        if self.supplier_id is None:
+        if self.supplier_id is None and self.bid_id is not None:
             self.supplier_id = self.bid.organisation_id
         if self.tender_published_at is None:
             self.tender_published_at = self.tender.published_at

@@ -73,6 +73,11 @@ class DirectAward(TimeStampedModel):
     awarded_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(blank=True)
     ocid = models.CharField(max_length=100, blank=True, db_index=True)
+    procurement = models.OneToOneField(
+        "commissioning.Tender", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="direct_award",
+        help_text="The procurement record the award and the contract hang on, made on award "
+        "(a never-published tender row with the direct award's OCID, ADR 0029).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
 

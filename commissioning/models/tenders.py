@@ -32,6 +32,9 @@ class Tender(TimeStampedModel):
         OPEN = "open", "Open procedure"
         COMPETITIVE_FLEXIBLE = "competitive_flexible", "Competitive flexible procedure"
         BELOW_THRESHOLD = "below_threshold", "Below-threshold procurement"
+        # The procurement record of a direct award (ADR 0029): never published as a tender,
+        # never offered on the tender form; its award and contract hang on it.
+        DIRECT = "direct", "Direct award"
 
     class ContractType(models.TextChoices):
         SERVICES = "services", "Services"

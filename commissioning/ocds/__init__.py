@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from commissioning.models import Release, Tender
 from commissioning.ocds import packages
-from commissioning.ocds.release import build_release, load_tender
+from commissioning.ocds.release import build_release, is_public, load_tender
 
 __all__ = ["ocid_for", "record_for", "release_store"]
 
@@ -42,7 +42,7 @@ def ocid_for(tender: Tender) -> str:
 def is_publishable(tender: Tender, tags: list[str]) -> bool:
     """Published tenders are public; a draft only as a planned procurement of a public project."""
     if tender.status != Tender.Status.DRAFT:
-        return tender.published_at is not None
+        return is_public(tender)
     project = tender.project
     return bool(set(tags) <= PLANNING_TAGS and project is not None and project.is_public)
 

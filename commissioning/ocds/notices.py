@@ -100,7 +100,7 @@ def _entry(payload: dict, key: str, pk, notice) -> dict:
 def standalone_release(*, notice, release_id: str, authority, title: str, description: str,
                        value=None, procurement_method: str | None = None, rationale: str = "",
                        status: str = "planning", supplier=None, award: dict | None = None,
-                       now: datetime.datetime) -> dict:
+                       related: list[dict] | None = None, now: datetime.datetime) -> dict:
     """A release for a notice with no tender release behind it (planning notices, direct awards)."""
     parties = PartyList()
     buyer = parties.add(authority, "buyer", "procuringEntity")
@@ -116,6 +116,8 @@ def standalone_release(*, notice, release_id: str, authority, title: str, descri
     release: dict = {"ocid": notice.ocid, "id": release_id, "date": timestamp(now),
                      "tag": list(TAGS[notice.notice_type]), "initiationType": "tender",
                      "language": "en", "buyer": buyer, "tender": tender}
+    if related:
+        release["relatedProcesses"] = related
     if award is not None and supplier is not None:
         award = {**award, "suppliers": [parties.add(supplier, "supplier", "payee")]}
         release["awards"] = [award]

@@ -50,9 +50,24 @@ def _identifiers(organisation: Organisation) -> tuple[dict | None, list[dict]]:
     return primary, additional
 
 
+# The authority's type as Find a Tender classifies a buyer under the Procurement Act 2023
+# (scheme UK_CA_TYPE). An NHS body is treated as central government. The codes for a devolved
+# Welsh authority and for a utility (public authority, public undertaking or private utility)
+# depend on facts the portal does not hold, so those types are not classified.
+AUTHORITY_CLASSIFICATION = {
+    Organisation.AuthorityType.CENTRAL: "publicAuthorityCentralGovernment",
+    Organisation.AuthorityType.NHS: "publicAuthorityCentralGovernment",
+    Organisation.AuthorityType.SUB_CENTRAL: "publicAuthoritySubCentralGovernment",
+}
+
+
 def _details(organisation: Organisation) -> dict | None:
     if organisation.kind == Organisation.Kind.AUTHORITY:
-        return None
+        code = AUTHORITY_CLASSIFICATION.get(organisation.authority_type)
+        if code is None:
+            return None
+        return {"classifications": [{"scheme": "UK_CA_TYPE", "id": code,
+                                     "description": organisation.get_authority_type_display()}]}
     return {
         "scale": "sme" if organisation.is_sme else "large",
         "vcse": organisation.is_vcse,
@@ -62,7 +77,7 @@ def _details(organisation: Organisation) -> dict | None:
     }
 
 
-def party(organisation: Organisation, roles: list[str]) -> dict:
+def party(organisation: Organisation, roles: list[str], contact: dict | None = None) -> dict:
     """The full party entry for ``organisation`` holding ``roles`` in this process."""
     primary, additional = _identifiers(organisation)
     entry: dict = {"id": party_id(organisation), "name": organisation.name}
@@ -78,8 +93,9 @@ def party(organisation: Organisation, roles: list[str]) -> dict:
         "postalCode": organisation.postcode,
         "countryName": "United Kingdom",
     }
-    if organisation.website:
-        entry["contactPoint"] = {"url": organisation.website}
+    point = {**(contact or {}), **({"url": organisation.website} if organisation.website else {})}
+    if point:
+        entry["contactPoint"] = point
     entry["roles"] = roles
     details = _details(organisation)
     if details:
@@ -93,6 +109,7 @@ class PartyList:
     def __init__(self) -> None:
         self._organisations: dict[int, Organisation] = {}
         self._roles: dict[int, list[str]] = {}
+        self._contacts: dict[int, dict] = {}
 
     def add(self, organisation: Organisation, *roles: str) -> dict:
         self._organisations.setdefault(organisation.pk, organisation)
@@ -100,5 +117,13 @@ class PartyList:
         held.extend(role for role in roles if role not in held)
         return reference(organisation)
 
+    def contact(self, organisation: Organisation, *, name: str = "", email: str = "") -> None:
+        """The contact this process names for ``organisation`` (a tender's contact for
+        suppliers)."""
+        point = {key: value for key, value in (("name", name), ("email", email)) if value}
+        if point:
+            self._contacts[organisation.pk] = point
+
     def as_list(self) -> list[dict]:
-        return [party(org, self._roles[pk]) for pk, org in self._organisations.items()]
+        return [party(org, self._roles[pk], self._contacts.get(pk))
+                for pk, org in self._organisations.items()]

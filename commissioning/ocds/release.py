@@ -31,7 +31,9 @@ from commissioning.models import (
     Tender,
     TenderDocument,
 )
+from commissioning.ocds import find_a_tender
 from commissioning.ocds.parties import PartyList
+from commissioning.ocds.related import of_tender as related_processes_of
 from core.calendar import LONDON
 
 # The public download of a tender document (kwargs: tender pk, tender document pk).
@@ -52,6 +54,7 @@ PROCUREMENT_METHOD = {
     Tender.Procedure.COMPETITIVE_FLEXIBLE: "selective",
     # Below threshold no pre-tender suitability filtering is allowed (s.85): anyone may bid.
     Tender.Procedure.BELOW_THRESHOLD: "open",
+    Tender.Procedure.DIRECT: "direct",
 }
 AWARD_STATUS = {
     Award.Status.PROPOSED: "pending",
@@ -70,14 +73,15 @@ def load_tender(pk: int) -> Tender:
         "organisation", "lot").prefetch_related(Prefetch("members", queryset=members))
     awards = (
         Award.objects.filter(notice_published_at__isnull=False)
-        .select_related("bid__organisation", "lot", "contract")
+        .select_related("bid__organisation", "supplier", "lot", "contract")
         .prefetch_related(Prefetch("bid__members", queryset=members))
         .order_by("notice_published_at", "pk")
     )
     return (
-        Tender.objects.select_related("authority", "project")
+        Tender.objects.select_related("authority", "project", "direct_award__switched_from",
+                                      "staged_procedure")
         .prefetch_related(
-            "cpv_codes", "lots",
+            "cpv_codes", "lots", "staged_procedure__stages__round",
             Prefetch("documents", queryset=TenderDocument.objects.filter(
                 published_at__isnull=False).select_related("document").order_by("pk")),
             Prefetch("criteria", queryset=AwardCriterion.objects.filter(parent__isnull=True)),
@@ -93,6 +97,7 @@ def build_release(*, tender: Tender, ocid: str, release_id: str, tags: list[str]
     """Serialise ``tender`` (loaded with ``load_tender``) into one release."""
     parties = PartyList()
     buyer = parties.add(tender.authority, "buyer", "procuringEntity")
+    parties.contact(tender.authority, name=tender.contact_name, email=tender.contact_email)
     after_deadline = tender.deadline is not None and tender.deadline <= now
     bids = list(tender.bids.all()) if after_deadline and tender.published_at else []
     release: dict = {
@@ -107,10 +112,13 @@ def build_release(*, tender: Tender, ocid: str, release_id: str, tags: list[str]
     planning = _planning(tender)
     if planning:
         release["planning"] = planning
+    related = related_processes_of(tender)
+    if related:
+        release["relatedProcesses"] = related
     release["tender"] = _tender(tender, bids, parties, now)
     if bids:
         release["bids"] = {"statistics": bid_statistics(bids, tender)}
-    awards = list(tender.awards.all()) if tender.published_at else []
+    awards = list(tender.awards.all()) if is_public(tender) else []
     if awards:
         release["awards"] = [_award(tender, award, parties) for award in awards]
         contracts = [_contract(award, now) for award in awards if _has_contract(award)]
@@ -118,6 +126,12 @@ def build_release(*, tender: Tender, ocid: str, release_id: str, tags: list[str]
             release["contracts"] = contracts
     release["parties"] = parties.as_list()
     return release
+
+
+def is_public(tender: Tender) -> bool:
+    """Published tenders; and a direct award's procurement, public from its transparency notice
+    (it is never published as a tender: ADR 0029)."""
+    return tender.published_at is not None or tender.procedure == Tender.Procedure.DIRECT
 
 
 def timestamp(value: datetime.datetime) -> str:
@@ -163,8 +177,10 @@ def _tender(tender: Tender, bids: list[Bid], parties: PartyList, now) -> dict:
         "procurementMethod": PROCUREMENT_METHOD[tender.procedure],
         "procurementMethodDetails": _method_details(tender),
         "mainProcurementCategory": tender.contract_type,
-        "value": money(tender.estimated_value_ex_vat, tender.estimated_value_inc_vat),
+        "value": _tender_value(tender),
     }
+    if tender.procedure == Tender.Procedure.DIRECT:
+        section["procurementMethodRationale"] = tender.description
     items = _items(tender)
     if items:
         section["items"] = items
@@ -175,7 +191,14 @@ def _tender(tender: Tender, bids: list[Bid], parties: PartyList, now) -> dict:
     if tender.is_reserved_for_mutuals:
         section["otherRequirements"] = {
             "reservedParticipation": ["publicServiceMissionOrganization"]}
+    contract_period = find_a_tender.contract_period(tender)
+    if contract_period:
+        section["contractPeriod"] = contract_period
     section.update(_lots(tender))
+    lot_details = find_a_tender.lot_details(tender, "lots" in section)
+    if lot_details:
+        section["lotDetails"] = lot_details
+    section.update(find_a_tender.staged_procedure(tender))
     if tender.status == Tender.Status.DRAFT:
         return section
     section.update(_timeline(tender))
@@ -192,6 +215,12 @@ def _tender(tender: Tender, bids: list[Bid], parties: PartyList, now) -> dict:
         section["tenderers"] = list(tenderers.values())
         section["numberOfTenderers"] = len({bid.organisation_id for bid in bids})
     return section
+
+
+def _tender_value(tender: Tender) -> dict:
+    if tender.procedure == Tender.Procedure.DIRECT:
+        return money(tender.estimated_value_ex_vat)  # a direct award records no VAT-inclusive value
+    return money(tender.estimated_value_ex_vat, tender.estimated_value_inc_vat)
 
 
 def tender_status(tender: Tender, bids: list[Bid], now) -> str:
@@ -215,7 +244,8 @@ def _items(tender: Tender) -> list[dict]:
     if not codes:
         return []
     item: dict = {"id": "1", "description": tender.title,
-                  "classification": {"scheme": "CPV", "id": codes[0].code}}
+                  "classification": {"scheme": "CPV", "id": codes[0].code},
+                  **find_a_tender.delivery(tender)}
     if len(codes) > 1:
         item["additionalClassifications"] = [{"scheme": "CPV", "id": cpv.code}
                                              for cpv in codes[1:]]
@@ -323,7 +353,7 @@ def bid_statistics(bids: list[Bid], tender: Tender) -> list[dict]:
 
 
 def _award(tender: Tender, award: Award, parties: PartyList) -> dict:
-    lead, *members = bidding_organisations(award.bid)
+    lead, *members = bidding_organisations(award.bid) if award.bid else [award.supplier]
     suppliers = [parties.add(lead, "supplier", "payee"),
                  *(parties.add(member, "supplier") for member in members)]
     entry: dict = {
@@ -361,7 +391,7 @@ def _contract(award: Award, now) -> dict:
     entry: dict = {
         "id": str(contract.pk),
         "awardID": str(award.pk),
-        "title": f"Contract with {award.bid.organisation.name}",
+        "title": f"Contract with {award.supplier.name}",
         "status": "terminated" if ended else "active",
         "value": money(contract.value),
         "period": {"startDate": _day_start(contract.starts_on),

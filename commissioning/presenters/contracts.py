@@ -29,7 +29,7 @@ def contract_state(contract: Contract, today=None) -> dict:
 
 
 def supplier_name(contract: Contract) -> str:
-    return contract.award.bid.organisation.name
+    return contract.award.supplier.name
 
 
 def contract_rows(contracts) -> list[dict]:

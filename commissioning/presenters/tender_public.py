@@ -60,7 +60,7 @@ def award_rows(awards) -> list[dict]:
         value = contract.value if contract else award.value
         rows.append({
             "lot": f"Lot {award.lot.number}: {award.lot.title}" if award.lot_id else "",
-            "supplier": award.bid.organisation.name,
+            "supplier": award.supplier.name,
             "value": f"{gbp(value, False)} excluding VAT",
             "date": govuk_date(award.notice_published_at),
             "status": award.get_status_display(),

@@ -43,7 +43,7 @@ def award_get_for_user(*, user, pk: int, perm: str = "commissioning.view_award")
 def contract_get_for_user(*, user, pk: int,
                           perm: str = "commissioning.view_contract") -> Contract:
     contract = (Contract.objects.select_related("award__tender__authority",
-                                                "award__bid__organisation", "award__lot")
+                                                "award__supplier", "award__lot")
                 .filter(pk=pk).first())
     if contract is None:
         raise Http404("No such contract.")
@@ -233,7 +233,7 @@ def contracts_for_user(*, user) -> QuerySet[Contract]:
         return Contract.objects.none()
     authorities = organisation_ids_with_role(user=user, roles=CONTRACT_ROLES)
     return (Contract.objects.filter(award__tender__authority_id__in=authorities)
-            .select_related("award__tender", "award__bid__organisation", "award__lot")
+            .select_related("award__tender", "award__supplier", "award__lot")
             .order_by("-signed_at", "-id"))
 
 

@@ -108,6 +108,16 @@ def bidder_contacts(bid: Bid) -> list:
     return [*admins_of(organisation=bid.organisation), bid.created_by]
 
 
+def supplier_contacts(award) -> list:
+    """Who hears about an award's contract: the bidder's people, or for a direct award (no bid)
+    the supplier's administrators."""
+    from organisations.selectors import admins_of
+
+    if award.bid_id is None:
+        return list(admins_of(organisation=award.supplier))
+    return bidder_contacts(award.bid)
+
+
 def panel_candidates(tender: Tender):
     """Authority staff who may join the panel: its evaluators and commissioners."""
     from accounts.models import User

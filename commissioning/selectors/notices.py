@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from commissioning.models import Contract, ContractChange, ContractKpi, DirectAward, Notice
@@ -45,7 +45,18 @@ def direct_award_get_for_user(*, user, pk: int,
 
 
 def notices_of_direct_award(award: DirectAward) -> QuerySet[Notice]:
-    return award.notices.order_by("published_at", "id")
+    """Its own notices (UK5, UK6, UK12) and those of its contract (UK7, UK9, UK10, UK11)."""
+    mine = Q(direct_award=award)
+    if award.procurement_id:
+        mine |= Q(tender_id=award.procurement_id)
+    return Notice.objects.filter(mine).order_by("published_at", "id")
+
+
+def direct_award_contract(award: DirectAward) -> Contract | None:
+    """The contract a direct award ended in (None before the award)."""
+    if award.procurement_id is None:
+        return None
+    return Contract.objects.filter(award__tender_id=award.procurement_id).first()
 
 
 def notices_of_contract(contract: Contract) -> QuerySet[Notice]:

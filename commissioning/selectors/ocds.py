@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
-from commissioning.models import Release
+from commissioning.models import Release, Tender
 
 MAX_PAGE_SIZE = 100
 
@@ -39,6 +39,7 @@ class Window:
 def public_releases() -> QuerySet[Release]:
     return Release.objects.filter(
         Q(tender__published_at__isnull=False) | Q(tender__project__is_public=True)
+        | Q(tender__procedure=Tender.Procedure.DIRECT)  # a direct award's contract (ADR 0029)
     )
 
 

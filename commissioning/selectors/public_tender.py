@@ -21,7 +21,7 @@ def public_awards(*, tender: Tender) -> list[Award]:
     with its contract when the contract's details are published (one query)."""
     awards = (Award.objects.filter(tender=tender, status__in=ACTIVE,
                                    notice_published_at__isnull=False)
-              .select_related("bid__organisation", "lot", "contract")
+              .select_related("supplier", "lot", "contract")
               .order_by("lot__number", "notice_published_at", "pk"))
     result = list(awards)
     for award in result:

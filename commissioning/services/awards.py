@@ -101,7 +101,8 @@ def _choose(tender: Tender, lot: Lot | None, bid: Bid | None, reason: str) -> tu
 @transaction.atomic
 def award_approve(*, award: Award, actor) -> Award:
     """A second person approves: assessment summaries go to every assessed bidder."""
-    award = Award.objects.select_for_update().select_related("tender", "bid").get(pk=award.pk)
+    award = (Award.objects.select_for_update(of=("self",)).select_related("tender", "bid")
+             .get(pk=award.pk))
     if not rules.has_perm("commissioning.approve_award", actor, award):
         if actor.pk == award.proposed_by_id:
             raise ValidationError("A different person must approve the award: you proposed it.")
@@ -153,7 +154,8 @@ def award_reject(*, award: Award, actor, reason: str) -> Award:
 @transaction.atomic
 def award_notice_publish(*, award: Award, actor, voluntary_standstill: bool = False) -> Award:
     """Publish the contract award notice (UK6): the standstill starts on the notice day."""
-    award = Award.objects.select_for_update().select_related("tender", "bid").get(pk=award.pk)
+    award = (Award.objects.select_for_update(of=("self",)).select_related("tender", "bid")
+             .get(pk=award.pk))
     if not rules.has_perm("commissioning.publish_award_notice", actor, award):
         raise PermissionDenied("You cannot publish this award notice.")
     if award.assessment_summaries_sent_at is None:

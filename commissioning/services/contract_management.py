@@ -120,7 +120,7 @@ def contract_change_notice_publish(*, actor, change: ContractChange) -> Contract
                                 f"new end date {change.new_ends_on.isoformat()}"}
     release_publish(tender=contract.award.tender, tags=["contractAmendment"], notice=NoticeDraft(
         notice_type=NoticeType.UK10, actor=actor, contract=contract, award=contract.award,
-        change=change, title=f"Change to the contract with {contract.award.bid.organisation}",
+        change=change, title=f"Change to the contract with {contract.award.supplier}",
         fields={"Change": change.description, "Value change": f"£{change.value_delta:,.2f}",
                 "New value": f"£{contract.value + change.value_delta:,.2f}",
                 "New end date": govuk_date(change.new_ends_on),
@@ -133,7 +133,7 @@ def contract_change_notice_publish(*, actor, change: ContractChange) -> Contract
 def contract_change_make(*, actor, change: ContractChange) -> Contract:
     """Make a proposed change: beyond the allowance, only after its UK10 is published."""
     contract = Contract.objects.select_for_update(of=("self",)).select_related(
-        "award__tender", "award__bid__organisation").get(pk=change.contract_id)
+        "award__tender", "award__supplier").get(pk=change.contract_id)
     _require(actor, contract)
     if change.status != ContractChange.Status.PROPOSED:
         raise ValidationError("This change has already been made.")
@@ -226,7 +226,7 @@ def performance_notice_publish(*, actor, contract: Contract) -> None:
                   for kpi, rating in rows]
     release_publish(tender=contract.award.tender, tags=["implementation"], notice=NoticeDraft(
         notice_type=NoticeType.UK9, actor=actor, contract=contract, award=contract.award,
-        title=f"Performance of the contract with {contract.award.bid.organisation}",
+        title=f"Performance of the contract with {contract.award.supplier}",
         fields=fields, extra={"milestones": milestones}))
 
 
@@ -246,6 +246,6 @@ def contract_expiry_notice_publish(*, actor, contract: Contract) -> None:
                     notice=NoticeDraft(
                         notice_type=NoticeType.UK11, actor=actor, contract=contract,
                         award=contract.award,
-                        title=f"Contract with {contract.award.bid.organisation} ended",
+                        title=f"Contract with {contract.award.supplier} ended",
                         fields={"Ended": govuk_date(contract.ends_on),
                                 "Reason": "The contract reached its end date"}))

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.models import Award, Contract, ContractKpi
-from commissioning.selectors.evaluation import bidder_contacts
+from commissioning.selectors.evaluation import supplier_contacts
 from commissioning.services.notices import NoticeDraft
 from commissioning.services.publication import release_publish
 from commissioning.workflows import TENDER
@@ -61,7 +61,8 @@ def contract_details_problems(contract: Contract) -> list[str]:
 def contract_enter(*, award: Award, actor, value: Decimal, starts_on: datetime.date,
                    ends_on: datetime.date, signed_on: datetime.date) -> Contract:
     """Record the contract entered into once the standstill is over."""
-    award = Award.objects.select_for_update().select_related("tender", "bid").get(pk=award.pk)
+    award = (Award.objects.select_for_update(of=("self",))
+             .select_related("tender", "bid", "supplier").get(pk=award.pk))
     if not rules.has_perm("commissioning.enter_contract", actor, award):
         raise PermissionDenied("You cannot enter into this contract.")
     today = local_date(timezone.now())
@@ -92,11 +93,11 @@ def contract_enter(*, award: Award, actor, value: Decimal, starts_on: datetime.d
                    organisation_id=award.tender.authority_id)
     _start_social_value_ledger(contract, actor)
     audit_record(actor=actor, action="contract.enter", obj=contract,
-                 summary=f"Contract entered with {award.bid.organisation.name}",
+                 summary=f"Contract entered with {award.supplier.name}",
                  changes={"value": value, "starts_on": starts_on, "ends_on": ends_on,
                           "signed_on": signed_on}, organisation_id=award.tender.authority_id)
     release_publish(tender=award.tender, tags=["contract"])
-    notify(recipients=bidder_contacts(award.bid), subject=f"Contract entered: "
+    notify(recipients=supplier_contacts(award), subject=f"Contract entered: "
            f"{award.tender.title}", body=f"{award.tender.authority.name} recorded the contract "
            f"for {award.tender.reference} {award.tender.title}, starting "
            f"{govuk_date(starts_on)}.")
@@ -104,7 +105,8 @@ def contract_enter(*, award: Award, actor, value: Decimal, starts_on: datetime.d
 
 
 def _start_social_value_ledger(contract: Contract, actor) -> None:
-    commitments = contract.award.bid.social_value_commitments
+    bid = contract.award.bid
+    commitments = bid.social_value_commitments if bid is not None else None
     if commitments is None:
         return
     from socialvalue.services import ledger_create
@@ -168,7 +170,7 @@ def contract_details_publish(*, contract: Contract, actor) -> Contract:
                  organisation_id=contract.award.tender.authority_id)
     release_publish(tender=contract.award.tender, tags=["contractUpdate"], notice=NoticeDraft(
         notice_type="UK7", actor=actor, contract=contract, award=contract.award,
-        title=f"Contract with {contract.award.bid.organisation.name}",
+        title=f"Contract with {contract.award.supplier.name}",
         fields={"Value": f"£{contract.value:,.2f}", "Starts": contract.starts_on,
                 "Ends": contract.ends_on, "Conflicts assessment": "Prepared and revised",
                 **{f"KPI: {kpi.name}": kpi.target
@@ -189,9 +191,9 @@ def contract_terminate(*, contract: Contract, actor, reason: str) -> Contract:
                  organisation_id=contract.award.tender.authority_id)
     release_publish(tender=contract.award.tender, tags=["contractTermination"], notice=NoticeDraft(
         notice_type="UK11", actor=actor, contract=contract, award=contract.award,
-        title=f"Contract with {contract.award.bid.organisation.name}",
+        title=f"Contract with {contract.award.supplier.name}",
         fields={"Reason": reason.strip()}))
-    notify(recipients=bidder_contacts(contract.award.bid),
+    notify(recipients=supplier_contacts(contract.award),
            subject=f"Contract terminated: {contract.award.tender.title}",
            body=f"{contract.award.tender.authority.name} recorded that the contract for "
            f"{contract.award.tender.reference} was terminated: {reason.strip()}")

@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commissioning.models import DirectAward, NoticeType, Tender
+from commissioning.models import Award, Contract, DirectAward, NoticeType, Tender
+from commissioning.ocds.related import related_processes
 from commissioning.ocds.release import _day_end as day_end
 from commissioning.ocds.release import money, timestamp
 from commissioning.services.awards import standstill_end
@@ -128,13 +129,14 @@ def direct_award_transparency_publish(*, actor, award: DirectAward) -> DirectAwa
     return award
 
 
-def _release_fields(award: DirectAward, *, status: str, with_award: bool = False) -> dict:
+def _release_fields(award: DirectAward, *, status: str, with_award: Award | None = None) -> dict:
     fields = {"title": award.title, "description": award.description,
               "value": award.value_ex_vat, "procurement_method": "direct",
-              "rationale": _rationale(award), "status": status}
+              "rationale": _rationale(award), "status": status,
+              "related": related_processes(switched_from=award.switched_from)}
     if with_award:
         fields["supplier"] = award.supplier
-        fields["award"] = {"id": str(award.pk), "title": award.title, "status": "active",
+        fields["award"] = {"id": str(with_award.pk), "title": award.title, "status": "active",
                            "date": timestamp(award.awarded_at),
                            "value": money(award.value_ex_vat),
                            "standstillPeriod": {
@@ -161,20 +163,62 @@ def direct_award_award(*, actor, award: DirectAward) -> DirectAward:
         raise ValidationError(f"The standstill ends on {govuk_date(award.standstill_ends_on)}: "
                               f"you can award the contract from {govuk_date(first_day)}.")
     award.status, award.awarded_at = DirectAward.Status.AWARDED, timezone.now()
-    award.save(update_fields=["status", "awarded_at", "updated_at"])
+    award.procurement = _procurement_create(award, actor)
+    award.save(update_fields=["status", "awarded_at", "procurement", "updated_at"])
+    made, contract = _award_and_contract(award, actor)
     notice_record_standalone(
-        draft=NoticeDraft(notice_type=NoticeType.UK6, actor=actor,
+        draft=NoticeDraft(notice_type=NoticeType.UK6, actor=actor, award=made,
                           title=f"{award.title}: award to {award.supplier.name}",
                           fields={"Supplier": award.supplier.name,
                                   "Value excluding VAT": f"£{award.value_ex_vat:,.2f}",
                                   "Contract period": f"{govuk_date(award.starts_on)} to "
                                                      f"{govuk_date(award.ends_on)}"}),
         authority=award.authority, ocid=award.ocid, direct_award=award,
-        release_fields=_release_fields(award, status="complete", with_award=True))
+        release_fields=_release_fields(award, status="complete", with_award=made))
     audit_record(actor=actor, action="direct_award.award", obj=award,
                  summary=f"Contract awarded directly to {award.supplier.name}",
+                 changes={"award": made.pk, "contract": contract.pk},
                  organisation_id=award.authority_id)
     return award
+
+
+def _procurement_reference(award: DirectAward) -> str:
+    taken = Tender.objects.filter(authority_id=award.authority_id)
+    if not taken.filter(reference__iexact=award.reference).exists():
+        return award.reference
+    return f"{award.reference}-DA{award.pk}"[:40]
+
+
+def _procurement_create(award: DirectAward, actor) -> Tender:
+    """The procurement record the award and contract hang on: a tender row that is never
+    published (no public list shows it) and shares the direct award's OCID (ADR 0029)."""
+    return Tender.objects.create(
+        authority=award.authority, reference=_procurement_reference(award), title=award.title,
+        summary=award.description, description=_rationale(award),
+        procedure=Tender.Procedure.DIRECT, status=Tender.Status.CONTRACTED,
+        estimated_value_ex_vat=award.value_ex_vat, estimated_value_inc_vat=award.value_ex_vat,
+        contract_starts_on=award.starts_on, contract_ends_on=award.ends_on, ocid=award.ocid,
+        created_by=actor)
+
+
+def _award_and_contract(award: DirectAward, actor) -> tuple[Award, Contract]:
+    """The portal's award and contract, as a competitive award ends: the standstill ran from
+    the transparency notice, so the contract is entered as it is awarded."""
+    now = award.awarded_at
+    made = Award.objects.create(
+        tender=award.procurement, bid=None, supplier=award.supplier, authority=award.authority,
+        tender_published_at=award.transparency_published_at, status=Award.Status.CONTRACTED,
+        value=award.value_ex_vat, proposed_by=award.created_by, approved_by=actor,
+        approved_at=now, standstill_required=True, notice_published_at=now,
+        standstill_ends_on=award.standstill_ends_on)
+    contract = Contract.objects.create(award=made, value=award.value_ex_vat,
+                                       starts_on=award.starts_on, ends_on=award.ends_on,
+                                       signed_at=now, entered_by=actor)
+    audit_record(actor=actor, action="contract.enter", obj=contract,
+                 summary=f"Contract entered with {award.supplier.name} (direct award)",
+                 changes={"value": contract.value, "starts_on": contract.starts_on,
+                          "ends_on": contract.ends_on}, organisation_id=award.authority_id)
+    return made, contract
 
 
 @transaction.atomic

@@ -86,6 +86,7 @@ def direct_award(request, pk: int):
     award = selectors.direct_award_get_for_user(user=request.user, pk=pk)
     return render(request, "commissioning/direct_awards/detail.html", {
         "award": award, "notices": selectors.notices_of_direct_award(award),
+        "contract": selectors.direct_award_contract(award),
         "can_manage": request.user.has_perm(MANAGE, award),
         "first_day": services.award_may_start_on(award)})
 

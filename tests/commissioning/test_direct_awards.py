@@ -11,7 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from commissioning.models import DirectAward, Notice
+from commissioning.models import Award, Contract, DirectAward, Notice, Tender
+from commissioning.services import contract_management as management
+from commissioning.services import contracts
 from commissioning.services import direct_awards as services
 from organisations.models import Role
 from tests import factories
@@ -192,3 +194,90 @@ def test_the_create_page_refuses_junk_with_messages(client, commissioner, provid
     assert response.status_code == 200
     assert not DirectAward.objects.exists()
     assert "Choose a supplier from the list" in response.content.decode()
+
+
+# -- From the award to a live contract ------------------------------------------------------
+
+def awarded(draft, commissioner):
+    with at(NOTICE_DAY):
+        services.direct_award_transparency_publish(actor=commissioner, award=draft)
+    with on(LAST_DAY + datetime.timedelta(days=1)):
+        return services.direct_award_award(actor=commissioner, award=draft)
+
+
+def test_the_award_makes_the_portals_award_and_contract(client, draft, commissioner, provider,
+                                                       authority):
+    award = awarded(draft, commissioner)
+    made = Award.objects.get(tender=award.procurement)
+    assert (made.supplier, made.authority, made.bid) == (provider, authority, None)
+    assert made.value == Decimal("150000") and made.status == "contracted"
+    assert made.tender_published_at == award.transparency_published_at
+    assert made.notice_published_at == award.awarded_at
+    contract = made.contract
+    assert (contract.value, contract.starts_on, contract.ends_on) == (
+        Decimal("150000"), datetime.date(2027, 2, 1), datetime.date(2028, 1, 31))
+    # The procurement record is never a public tender, and shares the direct award's OCID.
+    procurement = award.procurement
+    assert procurement.published_at is None and procurement.procedure == "direct"
+    assert procurement.ocid == award.ocid
+    assert procurement not in Tender.objects.filter(published_at__isnull=False)
+    uk6 = Notice.objects.get(direct_award=award, notice_type="UK6")
+    assert uk6.award == made
+    assert uk6.release["awards"][0]["id"] == str(made.pk)
+    client.force_login(commissioner)
+    page = client.get(reverse("commissioning:direct_award", args=[award.pk])).content.decode()
+    assert reverse("commissioning:contract", args=[contract.pk]) in page
+    listing = client.get(reverse("commissioning:contract_list")).content.decode()
+    assert provider.name in listing and reverse("commissioning:contract",
+                                                 args=[contract.pk]) in listing
+    record = client.get(reverse("commissioning:contract", args=[contract.pk]))
+    assert record.status_code == 200 and f"Contract with {provider.name}" in record.content.decode()
+    # The authority's own tender list shows the procurement record, and its page opens.
+    assert procurement.reference in client.get(
+        reverse("commissioning:tender_admin_list")).content.decode()
+    assert client.get(reverse("commissioning:tender_manage",
+                              args=[procurement.pk])).status_code == 200
+    assert client.get(reverse("commissioning:award", args=[made.pk])).status_code == 200
+    public_page = reverse("commissioning:tender_detail", args=[procurement.pk])
+    assert provider.name in client.get(public_page).content.decode()  # the authority's preview
+    client.logout()
+    assert client.get(public_page).status_code == 404  # never a public tender page
+
+
+def test_a_direct_award_contract_is_managed_like_any_other(client, draft, commissioner):
+    award = awarded(draft, commissioner)
+    contract = Contract.objects.get(award__tender=award.procurement)
+    with on(datetime.date(2027, 2, 10)):
+        contracts.contract_kpi_add(contract=contract, actor=commissioner, name="Beds available",
+                                   target="20 a night", is_most_material=True)
+        contracts.contract_details_publish(contract=contract, actor=commissioner)
+    with on(datetime.date(2027, 6, 1)):
+        change = management.contract_change_propose(
+            actor=commissioner, contract=contract, description="Ten more beds",
+            value_delta=Decimal("30000"), new_ends_on=contract.ends_on)
+        assert change.beyond_allowance  # +20% of £150,000
+        with pytest.raises(ValidationError, match="UK10"):
+            management.contract_change_make(actor=commissioner, change=change)
+        management.contract_change_notice_publish(actor=commissioner, change=change)
+        contract = management.contract_change_make(actor=commissioner, change=change)
+        rating = management.kpi_rating_record(
+            actor=commissioner, kpi=contract.kpis.get(), rating="good",
+            period_start=datetime.date(2027, 2, 1), period_end=datetime.date(2027, 4, 30))
+    assert contract.value == Decimal("180000") and rating.rating == "good"
+    uk7, uk10 = (Notice.objects.get(contract=contract, notice_type=kind)
+                 for kind in ("UK7", "UK10"))
+    for notice in (uk7, uk10):
+        assert notice.ocid == award.ocid  # one contracting process from UK5 to UK10
+        package = json.loads(client.get(reverse("commissioning:notice_release",
+                                                args=[notice.pk])).content)
+        assert_valid(package)
+        release = package["releases"][0]
+        assert release["tender"]["procurementMethod"] == "direct"
+        assert release["awards"][0]["suppliers"][0]["name"] == award.supplier.name
+        assert release["contracts"][0]["awardID"] == release["awards"][0]["id"]
+    assert uk10.release["contracts"][0]["amendments"][0]["rationale"] == "Ten more beds"
+    client.force_login(commissioner)
+    page = client.get(reverse("commissioning:direct_award", args=[award.pk])).content.decode()
+    assert "UK7" in page and "UK10" in page
+    performance = client.get(reverse("commissioning:contract_performance", args=[contract.pk]))
+    assert performance.status_code == 200 and "Good" in performance.content.decode()
