@@ -65,7 +65,7 @@ for _group in range(GROUPS):
     globals()[_name] = type(_name, (EveryPerson,), {"GROUP": _group})
 
 
-def _every_url_pattern(group, harness, actors, atlas):
+def _every_url_pattern(people, harness, actors, atlas):
     started, clock = harness.requests, time.monotonic()
     for index, pattern in enumerate(atlas.patterns):
         real = atlas.arguments(pattern, per_actor=1, limit=REAL_ARGUMENTS)
@@ -92,7 +92,7 @@ def _every_url_pattern(group, harness, actors, atlas):
     taking = [pattern for pattern in atlas.patterns if pattern.groups]
     unmet = [pattern.name for pattern in taking
              if not any(atlas.samples.get(pattern.route, {}).values())]
-    report(f"every URL ({group_label(group)})", [
+    report(f"every URL ({group_label(people)})", [
         f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s); arguments from "
         f"the demo's links for {len(taking) - len(unmet)} of {len(taking)} patterns that take "
         "any, generated for the rest:",
@@ -101,7 +101,7 @@ def _every_url_pattern(group, harness, actors, atlas):
     assert_clean(harness)
 
 
-def _every_form(group, harness, actors, atlas):
+def _every_form(people, harness, actors, atlas):
     harness.forget_failures()  # those of the walk and the URL sweep belong to the test above
     started, sent, met, clock = harness.requests, 0, Counter(), time.monotonic()
     for actor, form in atlas.forms:
@@ -113,6 +113,6 @@ def _every_form(group, harness, actors, atlas):
             harness.send(actor, form.method if form.method == "get" else "post", form.action,
                          data, case=f"[{label}] form on {form.page}")
             sent += 1
-    report(f"every form ({group_label(group)})", [f"{len(atlas.forms)} forms, {sent} cases; "
+    report(f"every form ({group_label(people)})", [f"{len(atlas.forms)} forms, {sent} cases; "
                             f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"])
     assert_clean(harness)
