@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning.forms import stages as forms
+from commissioning.forms.clarifications import AskClarificationForm
 from commissioning.selectors import stages as selectors
-from commissioning.selectors.tenders import tender_get_for_user
+from commissioning.selectors.tenders import answered_clarifications, tender_get_for_user
+from commissioning.services import clarifications as clarification_services
 from commissioning.services import stages as services
 from commissioning.views.supplier_information import supplier_of
 from core.forms.errors import attach_errors
@@ -183,3 +185,34 @@ def supplier_procedures(request):
     return render(request, "commissioning/stages/supplier_list.html", {
         "rows": selectors.procedures_for_supplier(organisation=current_organisation(request)),
         "is_supplier": supplier_of(request) is not None})
+
+
+@login_required
+def supplier_round(request, pk: int):
+    stage = selectors.round_get_for_supplier(user=request.user, pk=pk)
+    return render(request, "commissioning/stages/supplier_round.html", {
+        "stage": stage, "tender": stage.procedure.tender, "round": stage.round,
+        "is_open": selectors.round_is_open(stage.round),
+        "bid": selectors.own_round_bid(stage=stage, organisation=current_organisation(request)),
+        "clarifications": answered_clarifications(tender=stage.round),
+        "can_ask": request.user.has_perm("commissioning.ask_round_clarification", stage.round)})
+
+
+@login_required
+def supplier_round_ask(request, pk: int):
+    stage = selectors.round_get_for_supplier(user=request.user, pk=pk)
+    form = AskClarificationForm(request.POST or None) if selectors.round_is_open(
+        stage.round) else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            clarification_services.clarification_ask(
+                actor=request.user, tender=stage.round,
+                organisation=current_organisation(request), question=form.cleaned_data["question"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="question")
+        else:
+            messages.success(request, "Question sent. The answer will be sent to every supplier "
+                             "taking part in this stage, without saying who asked.")
+            return redirect("commissioning:supplier_round", pk=pk)
+    return render(request, "commissioning/stages/round_ask.html",
+                  {"stage": stage, "round": stage.round, "form": form})

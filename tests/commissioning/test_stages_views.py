@@ -47,6 +47,10 @@ def _pages(world) -> dict[str, str]:
         "meetings": reverse("commissioning:stage_meetings", args=[stage.pk]),
         "refinements": reverse("commissioning:refinements", args=[tender.pk]),
         "procedures": reverse("commissioning:supplier_procedures"),
+        "round": reverse("commissioning:supplier_round", args=[stage.pk]),
+        "round_ask": reverse("commissioning:supplier_round_ask", args=[stage.pk]),
+        "round_questions": reverse("commissioning:clarification_admin_list",
+                                   args=[stage.round_id]),
         "information": reverse("commissioning:supplier_information"),
         "confirm": reverse("commissioning:bid_supplier_information",
                            args=[world["initial"].pk]),
@@ -64,6 +68,10 @@ MATRIX = {
     "meetings":     (LOGIN, 404, 404, 404, 200, 200, 404, 200),
     "refinements":  (LOGIN, 404, 404, 404, 200, 200, 404, 200),
     "procedures":   (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    # A round is not public: only the suppliers taking part in it (here, the shortlist).
+    "round":        (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    "round_ask":    (LOGIN, 404, 200, 404, 404, 404, 404, 404),
+    "round_questions": (LOGIN, 404, 404, 404, 200, 200, 404, 200),
     "information":  (LOGIN, 403, 200, 200, 403, 403, 403, 403),
     "confirm":      (LOGIN, 404, 200, 404, 404, 404, 404, 404),
     # Sealed until the round is opened: nobody but the supplier's own people, and they read it
