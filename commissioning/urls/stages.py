@@ -11,6 +11,7 @@ urlpatterns = [
          name="procedure_design"),
     path("commissioning/tenders/<int:pk>/stages/new/", stages.stage_add, name="stage_add"),
     path("commissioning/stages/<int:pk>/open/", stages.stage_open, name="stage_open"),
+    path("commissioning/stages/<int:pk>/deadline/", stages.stage_extend, name="stage_extend"),
     path("commissioning/stages/<int:pk>/meetings/", stages.stage_meetings, name="stage_meetings"),
     path("commissioning/tenders/<int:pk>/shortlist/", stages.shortlist, name="shortlist"),
     path("commissioning/tenders/<int:pk>/shortlist/<int:bid_pk>/", stages.shortlist_decide,

@@ -45,6 +45,7 @@ def _pages(world) -> dict[str, str]:
         "stage_add": reverse("commissioning:stage_add", args=[tender.pk]),
         "shortlist": reverse("commissioning:shortlist", args=[tender.pk]),
         "meetings": reverse("commissioning:stage_meetings", args=[stage.pk]),
+        "stage_extend": reverse("commissioning:stage_extend", args=[stage.pk]),
         "refinements": reverse("commissioning:refinements", args=[tender.pk]),
         "procedures": reverse("commissioning:supplier_procedures"),
         "round": reverse("commissioning:supplier_round", args=[stage.pk]),
@@ -66,6 +67,7 @@ MATRIX = {
     "stage_add":    (LOGIN, 404, 404, 404, 200, 403, 404, 403),
     "shortlist":    (LOGIN, 404, 404, 404, 200, 200, 404, 200),
     "meetings":     (LOGIN, 404, 404, 404, 200, 200, 404, 200),
+    "stage_extend": (LOGIN, 404, 404, 404, 200, 403, 404, 403),
     "refinements":  (LOGIN, 404, 404, 404, 200, 200, 404, 200),
     "procedures":   (LOGIN, 200, 200, 200, 200, 200, 200, 200),
     # A round is not public: only the suppliers taking part in it (here, the shortlist).
