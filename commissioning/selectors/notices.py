@@ -69,3 +69,11 @@ def kpi_of(contract: Contract, pk) -> ContractKpi:
     if kpi is None:
         raise Http404("No such KPI.")
     return kpi
+
+
+def planning_notices_of(*, notice_type: str, project=None, tender=None) -> QuerySet[Notice]:
+    """The pipeline (UK1) notices of a project, or planned procurement (UK3) notices of a tender,
+    already published."""
+    notices = Notice.objects.filter(notice_type=notice_type).order_by("-published_at", "-id")
+    return notices.filter(tender=tender) if tender is not None else notices.filter(
+        project=project)
