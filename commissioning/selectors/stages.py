@@ -215,7 +215,8 @@ def _viewable(stage: ProcedureStage, bid: Bid | None, entry: ShortlistEntry | No
     if stage.round.status == Tender.Status.DRAFT:
         return False
     if stage.kind == ProcedureStage.Kind.PARTICIPATION:
-        return bid is not None or round_is_open(stage.round)
+        return ((bid is not None and bid.status != Bid.Status.WITHDRAWN)
+                or round_is_open(stage.round))
     return entry is not None and entry.included
 
 
