@@ -1,3 +1,3 @@
 """Commissioning permissions: one module per screen family, registered on import."""
 
-from commissioning.permissions import awards, bids, evaluation, notices, tenders  # noqa: F401
+from commissioning.permissions import awards, bids, evaluation, notices, stages, tenders  # noqa: F401

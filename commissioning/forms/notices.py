@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from commissioning.forms.dates import GovukForm
 from commissioning.models import DirectAward, KpiRating, Tender
 from core.forms.fields import GovukDateField
 from organisations.models import Organisation
@@ -89,3 +90,11 @@ class KpiRatingForm(forms.Form):
     def __init__(self, *args, kpis, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kpi"].choices = [(kpi.pk, kpi.name) for kpi in kpis]
+
+
+class PlanningNoticeForm(GovukForm):
+    """The description a pipeline (UK1) or planned procurement (UK3) notice publishes."""
+
+    description = forms.CharField(
+        label="Description", max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What is being procured and why, as the notice will publish it.")

@@ -68,3 +68,16 @@ def award_rows(awards) -> list[dict]:
                          if contract else ""),
         })
     return rows
+
+
+def notice_rows(notices) -> list[dict]:
+    """One row per published notice: its UK number, what kind of notice, when, and its page."""
+    from django.urls import reverse
+
+    rows = []
+    for notice in notices:
+        label = notice.get_notice_type_display()
+        rows.append({"number": notice.notice_type, "kind": label.split(" ", 1)[-1],
+                     "title": notice.title, "published_at": notice.published_at,
+                     "href": reverse("commissioning:notice", args=[notice.pk])})
+    return rows

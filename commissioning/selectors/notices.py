@@ -80,3 +80,22 @@ def kpi_of(contract: Contract, pk) -> ContractKpi:
     if kpi is None:
         raise Http404("No such KPI.")
     return kpi
+
+
+def planning_notices_of(*, notice_type: str, project=None, tender=None) -> QuerySet[Notice]:
+    """The pipeline (UK1) notices of a project, or planned procurement (UK3) notices of a tender,
+    already published."""
+    notices = Notice.objects.filter(notice_type=notice_type).order_by("-published_at", "-id")
+    return notices.filter(tender=tender) if tender is not None else notices.filter(
+        project=project)
+
+
+def tender_public_notices(*, tender) -> list[Notice]:
+    """The notices published for a tender's procurement, oldest first, in one query: the
+    tender's own (UK3, UK4, award, contract and termination notices) and the pipeline and
+    market engagement notices of the project it came from."""
+    about = Q(tender_id=tender.pk)
+    if tender.project_id is not None:
+        about |= Q(tender__isnull=True, project_id=tender.project_id)
+    return list(Notice.objects.filter(about).only("id", "notice_type", "title", "published_at")
+                .order_by("published_at", "id"))

@@ -6,6 +6,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from commissioning.models import (
     Bid,
@@ -20,6 +21,8 @@ from commissioning.sealing import is_opened
 from core.audit import audit_record
 from organisations.models import Organisation
 
+NOT_TAKING_PART = "Only suppliers taking part in this stage can see it."
+NOT_OPEN_YET = "This stage is not open yet."
 NOT_SHORTLISTED = ("Only suppliers on the published shortlist of this procedure can take part in "
                    "this stage.")
 SHORTLIST_NOT_PUBLISHED = ("This stage is open only to shortlisted suppliers, and the shortlist "
@@ -76,6 +79,63 @@ def take_part_refusal(tender: Tender, organisation: Organisation) -> str | None:
     if organisation.pk not in shortlisted_ids(procedure):
         return NOT_SHORTLISTED
     return None
+
+
+def round_is_open(round_tender: Tender) -> bool:
+    """A round accepts submissions and questions until its deadline (server clock)."""
+    return (round_tender.status == Tender.Status.PUBLISHED and round_tender.deadline is not None
+            and round_tender.deadline > timezone.now())
+
+
+def round_participant_refusal(stage: ProcedureStage, organisation: Organisation) -> str | None:
+    """Why `organisation` does not take part in the stage (None when it does).
+
+    Anyone may take part in the participation stage while it is open, and afterwards whoever
+    submitted a request or asked a question in it; a negotiation round is the shortlist's.
+    """
+    round_tender = stage.round
+    if round_tender.status == Tender.Status.DRAFT:
+        return NOT_OPEN_YET
+    if stage.kind != ProcedureStage.Kind.PARTICIPATION:
+        return take_part_refusal(round_tender, organisation)
+    if round_is_open(round_tender):
+        return None
+    from commissioning.selectors.tenders import interested_organisation_ids
+
+    if organisation.pk in interested_organisation_ids(tender=round_tender):
+        return None
+    return NOT_TAKING_PART
+
+
+def round_participant_ids(stage: ProcedureStage) -> set[int]:
+    """The organisations taking part in a stage, who are told its clarifications and changes:
+    the shortlist for a negotiation round; for the participation stage, every organisation
+    that started a request or asked a question in it."""
+    if stage.kind != ProcedureStage.Kind.PARTICIPATION:
+        return shortlisted_ids(stage.procedure)
+    from commissioning.selectors.tenders import interested_organisation_ids
+
+    return interested_organisation_ids(tender=stage.round)
+
+
+def round_get_for_supplier(*, user, pk: int) -> ProcedureStage:
+    """A stage's page for a supplier taking part in it (404 to anyone else: rounds are not
+    public)."""
+    stage = (ProcedureStage.objects.select_related("procedure__tender__authority",
+                                                   "round__authority")
+             .filter(pk=pk).first())
+    if stage is not None:
+        stage.round.__dict__["_stage_of"] = stage
+    if stage is None or not user.has_perm("commissioning.take_part_in_round", stage.round):
+        raise Http404("No such stage.")
+    return stage
+
+
+def own_round_bid(*, stage: ProcedureStage, organisation: Organisation | None) -> Bid | None:
+    """The organisation's submission in a stage, if it started one."""
+    if organisation is None:
+        return None
+    return Bid.objects.filter(tender_id=stage.round_id, organisation=organisation).first()
 
 
 def shortlisted_organisations(procedure: StagedProcedure) -> list[Organisation]:
@@ -142,9 +202,22 @@ def procedures_for_supplier(*, organisation: Organisation | None) -> list[dict]:
         + [s.round_id for p in procedures for s in p.stages.all()])}
     return [{"procedure": procedure, "entry": entries.get(procedure.pk),
              "final_bid": bids.get(procedure.tender_id),
-             "stages": [{"stage": stage, "bid": bids.get(stage.round_id)}
+             "stages": [{"stage": stage, "bid": bids.get(stage.round_id),
+                         "viewable": _viewable(stage, bids.get(stage.round_id),
+                                               entries.get(procedure.pk))}
                         for stage in procedure.stages.all()]}
             for procedure in procedures]
+
+
+def _viewable(stage: ProcedureStage, bid: Bid | None, entry: ShortlistEntry | None) -> bool:
+    """Whether the supplier may open the stage's page (mirrors round_participant_refusal
+    without a query per stage; a question asked after the deadline aside)."""
+    if stage.round.status == Tender.Status.DRAFT:
+        return False
+    if stage.kind == ProcedureStage.Kind.PARTICIPATION:
+        return ((bid is not None and bid.status != Bid.Status.WITHDRAWN)
+                or round_is_open(stage.round))
+    return entry is not None and entry.included
 
 
 def supplier_information_current(*, organisation: Organisation) -> SupplierInformation | None:

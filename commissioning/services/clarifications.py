@@ -1,5 +1,9 @@
 """Clarification questions: suppliers ask before the questions deadline; the authority answers
-once, to everyone, never naming who asked."""
+once, to everyone, never naming who asked.
+
+A round of a staged procedure (ADR 0022) has clarifications of its own: only the suppliers
+taking part in it ask, until its deadline, and the answer goes to them alone (a round is never
+public, so no OCDS release)."""
 
 from __future__ import annotations
 
@@ -8,11 +12,22 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.models import Clarification, SupplierInterest, Tender
-from commissioning.selectors.tenders import authority_managers, tender_supplier_recipients
+from commissioning.models import Clarification, ProcedureStage, SupplierInterest, Tender
+from commissioning.selectors.stages import (
+    round_is_open,
+    round_participant_ids,
+    round_participant_refusal,
+    stage_of,
+)
+from commissioning.selectors.tenders import (
+    authority_managers,
+    supplier_recipients,
+    tender_supplier_recipients,
+)
 from commissioning.services.publication import release_publish
 from core.audit import audit_record
 from core.notifications import notify
+from core.templatetags.govuk import govuk_date
 from organisations.models import PROVIDER_ROLES, Organisation
 
 
@@ -24,14 +39,40 @@ def _check_asker(actor, organisation: Organisation | None) -> Organisation:
     return organisation
 
 
+def _check_round_asker(stage: ProcedureStage, round_tender: Tender,
+                       organisation: Organisation) -> None:
+    stage.round = round_tender
+    refusal = round_participant_refusal(stage, organisation)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    if not round_is_open(round_tender):
+        raise ValidationError(
+            f"The deadline for {stage.title} passed on {govuk_date(round_tender.deadline, True)}: "
+            "questions about it are closed.")
+
+
+def _answer_audience(tender: Tender):
+    """Who is told of an answer, and where they read it: a round's participants on their stage
+    page; everyone interested in an ordinary tender on its public page."""
+    stage = stage_of(tender)
+    if stage is None:
+        return (tender_supplier_recipients(tender=tender),
+                reverse("commissioning:tender_detail", args=[tender.pk]) + "#clarifications")
+    return (supplier_recipients(organisation_ids=round_participant_ids(stage)),
+            reverse("commissioning:supplier_round", args=[stage.pk]) + "#clarifications")
+
+
 @transaction.atomic
 def clarification_ask(*, actor, tender: Tender, organisation: Organisation | None,
                       question: str) -> Clarification:
     """A supplier asks a question; the authority's commissioners are told (not who asked,
     beyond the organisation, which only the authority sees)."""
-    if not actor.has_perm("commissioning.ask_clarification", tender):
+    stage = stage_of(tender)
+    if stage is None and not actor.has_perm("commissioning.ask_clarification", tender):
         raise PermissionDenied("The deadline for questions about this tender has passed.")
     organisation = _check_asker(actor, organisation)
+    if stage is not None:
+        _check_round_asker(stage, tender, organisation)
     if not question.strip():
         raise ValidationError({"question": "Enter your question."})
     clarification = Clarification.objects.create(
@@ -74,9 +115,10 @@ def clarification_answer(*, actor, clarification: Clarification, answer: str,
     audit_record(actor=actor, action="clarification.answered", obj=clarification,
                  organisation_id=tender.authority_id,
                  summary=f"Answered a question about {tender.reference}")
-    release_publish(tender=tender, tags=["tenderUpdate"])
-    notify(recipients=tender_supplier_recipients(tender=tender),
-           subject=f"Clarification published: {tender.title}",
+    if stage_of(tender) is None:  # a round is never public
+        release_publish(tender=tender, tags=["tenderUpdate"])
+    recipients, url = _answer_audience(tender)
+    notify(recipients=recipients, subject=f"Clarification published: {tender.title}",
            body=f"Question: {clarification.question}\n\nAnswer: {clarification.answer}",
-           url=reverse("commissioning:tender_detail", args=[tender.pk]) + "#clarifications")
+           url=url)
     return clarification

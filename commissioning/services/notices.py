@@ -133,6 +133,11 @@ def planning_notice_publish(*, actor, notice_type: str, project: Project | None 
         if tender is None or tender.status != Tender.Status.DRAFT:
             raise ValidationError("A planned procurement notice is published before the "
                                   "tender notice, while the tender is a draft.")
+        from commissioning.selectors.stages import stage_of
+
+        if stage_of(tender) is not None:
+            raise ValidationError("A stage of a procedure has no notices of its own: publish "
+                                  "the planned procurement notice of the procedure's tender.")
         subject, authority = tender, tender.authority
         ocid = tender.ocid or f"{settings.OCDS_OCID_PREFIX}-{tender.pk}"
         Tender.objects.filter(pk=tender.pk, ocid="").update(ocid=ocid)

@@ -166,6 +166,13 @@ def stage_open(*, actor, stage: ProcedureStage) -> ProcedureStage:
     return stage
 
 
+def stage_extendable(stage: ProcedureStage) -> bool:
+    """Whether the stage's deadline may still be extended (``tender_extend_deadline`` does it):
+    open for submissions and its deadline not passed (the two-person opening moves a round out
+    of ``published``, so an opened round is never extendable)."""
+    return selectors.round_is_open(stage.round)
+
+
 def _tell_shortlist(procedure: StagedProcedure, *, subject: str, body: str) -> None:
     """Tell each shortlisted supplier (its administrators and who made its request)."""
     entries = (procedure.shortlist.filter(included=True)

@@ -25,7 +25,9 @@ from commissioning.models import (
     SupplierInterest,
     Tender,
 )
+from commissioning.sealing import is_opened
 from commissioning.selectors.pipeline import responding_organisation_ids
+from commissioning.selectors.stages import round_participant_ids, stage_of
 from commissioning.selectors.tenders import supplier_recipients, tender_supplier_recipients
 from commissioning.services import notices
 from commissioning.services.publication import release_publish
@@ -335,23 +337,47 @@ def _london(moment: datetime) -> str:
 @transaction.atomic
 def tender_extend_deadline(*, actor, tender: Tender, new_deadline: datetime, reason: str,
                            kind: str = DeadlineChange.Kind.OTHER) -> DeadlineChange:
-    """Move the deadline of an open tender later, for every bidder alike, and tell them."""
+    """Move the deadline of an open tender later, for every bidder alike, and tell them.
+
+    A round of a staged procedure (ADR 0022) is extended the same way, until its two-person
+    opening and never past the final tenders' deadline; only the suppliers taking part in it
+    are told, and nothing is published (a round is not public).
+    """
     _require_manager(actor, tender)
     # Exclusive: every bid request is judged wholly before or wholly after the new deadline.
     tender = lock_exclusive(Tender.objects.select_related("authority"), tender.pk)
+    stage = stage_of(tender)
+    if stage is not None and is_opened(tender.pk):
+        raise ValidationError("The submissions of this stage have been opened: its deadline "
+                              "can no longer be extended.")
     _check_open(tender)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the new deadline."})
     if new_deadline <= tender.deadline:
         raise ValidationError({"new_deadline": "The new deadline must be later than the "
                                                f"current one ({_london(tender.deadline)})."})
+    if stage is not None:
+        _check_within_procedure(stage, new_deadline)
     change = _move_deadline(tender, actor, new_deadline, reason, kind)
-    release_publish(tender=tender, tags=["tenderUpdate"])
-    notify(recipients=tender_supplier_recipients(tender=tender),
-           subject=f"Deadline extended: {tender.title}",
-           body=f"The deadline for bids is now {_london(new_deadline)}. Reason: {reason.strip()}",
-           url=reverse("commissioning:tender_detail", args=[tender.pk]))
+    if stage is None:
+        release_publish(tender=tender, tags=["tenderUpdate"])
+        recipients = tender_supplier_recipients(tender=tender)
+        url, what = reverse("commissioning:tender_detail", args=[tender.pk]), "bids"
+    else:
+        recipients = supplier_recipients(organisation_ids=round_participant_ids(stage))
+        url, what = reverse("commissioning:supplier_round", args=[stage.pk]), "submissions"
+    notify(recipients=recipients, subject=f"Deadline extended: {tender.title}",
+           body=f"The deadline for {what} is now {_london(new_deadline)}. "
+                f"Reason: {reason.strip()}", url=url)
     return change
+
+
+def _check_within_procedure(stage, new_deadline: datetime) -> None:
+    final = (Tender.objects.values_list("deadline", flat=True)
+             .get(pk=stage.procedure.tender_id))
+    if final is not None and new_deadline >= final:
+        raise ValidationError({"new_deadline": "A stage must close before the final tenders "
+                               f"are due ({_london(final)})."})
 
 
 def _check_open(tender: Tender) -> None:

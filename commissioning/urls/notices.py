@@ -29,6 +29,10 @@ urlpatterns = [
          name="contract_expiry_notice"),
     path("projects/<int:pk>/engagement-notice/", views.project_engagement_notice,
          name="project_engagement_notice"),
+    path("projects/<int:pk>/pipeline-notice/", views.project_pipeline_notice,
+         name="project_pipeline_notice"),
+    path("tenders/<int:pk>/planned-procurement-notice/", views.tender_planned_notice,
+         name="tender_planned_notice"),
     path("tenders/<int:pk>/engagement-notice-reason/", views.engagement_notice_reason,
          name="engagement_notice_reason"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from commissioning.forms.clarifications import AnswerClarificationForm, AskClarificationForm
 from commissioning.selectors import tenders as selectors
+from commissioning.selectors.stages import stage_of
 from commissioning.services import clarifications as services
 from core.forms.errors import attach_errors
 from organisations.selectors import current_organisation
@@ -41,7 +42,8 @@ def clarification_asked(request, pk: int):
 def clarification_admin_list(request, pk: int):
     tender = selectors.tender_get_for_user(user=request.user, pk=pk)
     return render(request, "commissioning/clarifications/admin_list.html", {
-        "tender": tender, "clarifications": selectors.clarifications_for_authority(tender=tender),
+        "tender": tender, "stage": stage_of(tender),
+        "clarifications": selectors.clarifications_for_authority(tender=tender),
         "can_answer": request.user.has_perm("commissioning.answer_clarification", tender)})
 
 
@@ -62,4 +64,4 @@ def clarification_answer(request, pk: int, clarification_pk: int):
             return redirect("commissioning:clarification_admin_list", pk=pk)
     return render(request, "commissioning/clarifications/answer.html",
                   {"form": form, "clarification": clarification,
-                   "tender": clarification.tender})
+                   "tender": clarification.tender, "stage": stage_of(clarification.tender)})

@@ -5,11 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.filters import DirectAwardFilter, NoticeFilter
 from commissioning.forms.awards import ReasonForm
-from commissioning.forms.notices import ContractChangeForm, DirectAwardForm, KpiRatingForm
+from commissioning.forms.notices import (
+    ContractChangeForm,
+    DirectAwardForm,
+    KpiRatingForm,
+    PlanningNoticeForm,
+)
 from commissioning.selectors import awards as award_selectors
 from commissioning.selectors import notices as selectors
 from commissioning.selectors.tenders import (
@@ -267,3 +273,42 @@ def engagement_notice_reason(request, pk: int):
             return redirect("commissioning:tender_publish", pk=pk)
     return render(request, "commissioning/notices/engagement_reason.html",
                   {"tender": tender, "form": form})
+
+
+def _planning_notice(request, *, notice_type: str, subject, back: str, **about):
+    """Confirm, then publish, a pipeline (UK1) or planned procurement (UK3) notice."""
+    from commissioning.services.notices import planning_notice_publish
+
+    initial = {"description": getattr(subject, "need", "") or getattr(subject, "summary", "")}
+    form = PlanningNoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = planning_notice_publish(actor=request.user, notice_type=notice_type,
+                                             description=form.cleaned_data["description"],
+                                             **about)
+        except ValidationError as error:
+            attach_errors(form, error, default_field="description")
+        else:
+            messages.success(request, f"{notice.get_notice_type_display()} published.")
+            return redirect("commissioning:notice", pk=notice.pk)
+    return render(request, "commissioning/notices/planning_confirm.html", {
+        "form": form, "subject": subject, "notice_type": notice_type, "back": back,
+        "published": selectors.planning_notices_of(notice_type=notice_type, **about)})
+
+
+@login_required
+def project_pipeline_notice(request, pk: int):
+    from commissioning.selectors.pipeline import project_get_for_user
+
+    project = project_get_for_user(user=request.user, pk=pk, perm="commissioning.manage_project")
+    return _planning_notice(request, notice_type="UK1", subject=project, project=project,
+                            back=reverse("commissioning:project_detail", args=[pk]))
+
+
+@login_required
+def tender_planned_notice(request, pk: int):
+    from commissioning.selectors.tenders import tender_get_for_user
+
+    tender = tender_get_for_user(user=request.user, pk=pk, perm="commissioning.manage_tender")
+    return _planning_notice(request, notice_type="UK3", subject=tender, tender=tender,
+                            back=reverse("commissioning:tender_manage", args=[pk]))

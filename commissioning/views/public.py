@@ -12,11 +12,17 @@ from commissioning.filters import PublicTenderFilter
 from commissioning.listing import SCOPE as LIST_SCOPE
 from commissioning.presenters.bids import own_bid_lines
 from commissioning.presenters.tender_list import applied_filters, carried_query
-from commissioning.presenters.tender_public import award_rows, contract_rows, criteria_rows
+from commissioning.presenters.tender_public import (
+    award_rows,
+    contract_rows,
+    criteria_rows,
+    notice_rows,
+)
 from commissioning.presenters.tenders import TenderPresenter, document_link, tender_list_rows
 from commissioning.selectors import tenders as selectors
 from commissioning.selectors.bid_record import own_bids_for_tender
 from commissioning.selectors.cpv import cpv_descriptions
+from commissioning.selectors.notices import tender_public_notices
 from commissioning.selectors.public_tender import public_awards, public_criteria
 from commissioning.services.reservation import supplier_status
 from commissioning.services.tenders import supplier_interest_register
@@ -69,6 +75,7 @@ def tender_detail(request, pk: int):
         "cpv_codes": _cpv_rows(tender),
         "documents": [document_link(tender, d) for d in documents],
         "clarifications": selectors.answered_clarifications(tender=tender),
+        "notices": notice_rows(tender_public_notices(tender=tender)),
         "interested": selectors.has_registered_interest(user=request.user, tender=tender),
         "reservation": supplier_status(tender=tender, organisation=organisation),
     })

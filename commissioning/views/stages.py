@@ -9,9 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning.forms import stages as forms
+from commissioning.forms.clarifications import AskClarificationForm
+from commissioning.forms.tenders import ExtendDeadlineForm
 from commissioning.selectors import stages as selectors
-from commissioning.selectors.tenders import tender_get_for_user
+from commissioning.selectors.tenders import answered_clarifications, tender_get_for_user
+from commissioning.services import clarifications as clarification_services
 from commissioning.services import stages as services
+from commissioning.services.tenders import tender_extend_deadline
 from commissioning.views.supplier_information import supplier_of
 from core.forms.errors import attach_errors
 from organisations.selectors import current_organisation
@@ -34,14 +38,16 @@ def procedure_overview(request, pk: int):
     tender = tender_get_for_user(user=request.user, pk=pk)
     procedure = getattr(tender, "staged_procedure", None)
     stages = list(selectors.stages_of(procedure)) if procedure else []
+    can_manage = request.user.has_perm(MANAGE, tender)
     for stage in stages:  # offer each round's opening and evaluation only to who may use them
+        stage.can_extend = can_manage and services.stage_extendable(stage)
         stage.can_open = rules.has_perm("commissioning.open_bids", request.user, stage.round)
         stage.can_evaluate = rules.has_perm("commissioning.view_evaluation", request.user,
                                             stage.round)
     return render(request, "commissioning/stages/overview.html", {
         "tender": tender, "procedure": procedure, "stages": stages,
         "can_open_final": rules.has_perm("commissioning.open_bids", request.user, tender),
-        "can_manage": request.user.has_perm(MANAGE, tender)})
+        "can_manage": can_manage})
 
 
 @login_required
@@ -88,6 +94,33 @@ def stage_open(request, pk: int):
     else:
         messages.success(request, f"{stage.title} is open for submissions.")
     return _back(stage.procedure.tender_id)
+
+
+@login_required
+def stage_extend(request, pk: int):
+    stage = selectors.stage_get_for_user(user=request.user, pk=pk)
+    _managed(request, stage.procedure)
+    form = ExtendDeadlineForm(request.POST or None, tender=stage.round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tender_extend_deadline(actor=request.user, tender=stage.round,
+                                   new_deadline=form.cleaned_data["new_deadline"],
+                                   reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(form, _deadline_fields(error), default_field="new_deadline_date")
+        else:
+            messages.success(request, f"The deadline of {stage.title} is extended; the suppliers "
+                             "taking part have been told.")
+            return _back(stage.procedure.tender_id)
+    return render(request, "commissioning/stages/extend.html", {
+        "tender": stage.procedure.tender, "stage": stage, "form": form,
+        "can_extend": services.stage_extendable(stage)})
+
+
+def _deadline_fields(error: ValidationError) -> ValidationError:
+    if hasattr(error, "error_dict") and "new_deadline" in error.error_dict:
+        return ValidationError({"new_deadline_date": error.error_dict["new_deadline"]})
+    return error
 
 
 @login_required
@@ -183,3 +216,34 @@ def supplier_procedures(request):
     return render(request, "commissioning/stages/supplier_list.html", {
         "rows": selectors.procedures_for_supplier(organisation=current_organisation(request)),
         "is_supplier": supplier_of(request) is not None})
+
+
+@login_required
+def supplier_round(request, pk: int):
+    stage = selectors.round_get_for_supplier(user=request.user, pk=pk)
+    return render(request, "commissioning/stages/supplier_round.html", {
+        "stage": stage, "tender": stage.procedure.tender, "round": stage.round,
+        "is_open": selectors.round_is_open(stage.round),
+        "bid": selectors.own_round_bid(stage=stage, organisation=current_organisation(request)),
+        "clarifications": answered_clarifications(tender=stage.round),
+        "can_ask": request.user.has_perm("commissioning.ask_round_clarification", stage.round)})
+
+
+@login_required
+def supplier_round_ask(request, pk: int):
+    stage = selectors.round_get_for_supplier(user=request.user, pk=pk)
+    form = AskClarificationForm(request.POST or None) if selectors.round_is_open(
+        stage.round) else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            clarification_services.clarification_ask(
+                actor=request.user, tender=stage.round,
+                organisation=current_organisation(request), question=form.cleaned_data["question"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="question")
+        else:
+            messages.success(request, "Question sent. The answer will be sent to every supplier "
+                             "taking part in this stage, without saying who asked.")
+            return redirect("commissioning:supplier_round", pk=pk)
+    return render(request, "commissioning/stages/round_ask.html",
+                  {"stage": stage, "round": stage.round, "form": form})
