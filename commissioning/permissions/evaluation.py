@@ -200,7 +200,7 @@ rules.add_perm("commissioning.view_criteria", runs_tender | on_panel)
 rules.add_perm("commissioning.open_bids", runs_tender)
 rules.add_perm("commissioning.manage_panel", runs_tender)
 rules.add_perm("commissioning.declare_conflict", on_panel | runs_tender | on_delegated_panel)
-rules.add_perm("commissioning.delegate_questions", runs_tender & bids_opened)
+rules.add_perm("commissioning.delegate_questions", runs_tender)
 rules.add_perm("commissioning.view_delegation", delegation_manager | delegation_member)
 rules.add_perm("commissioning.score_delegated", delegation_member)
 # A citizens' panel member reads the delegated answers only after declaring (the bids they are
