@@ -203,7 +203,7 @@ def test_a_member_conflicted_with_a_bidder_stands_aside(setup):
         vote(decision, member, {"Bid A": 5, "Bid B": 5})
 
 
-def test_the_panels_scores_become_the_moderated_scores_when_the_vote_closes(setup):
+def test_the_panels_scores_become_the_moderated_scores_when_the_vote_closes(setup, client):
     tender = opened(setup)
     delegation = delegate(setup)
     decision = open_vote(setup, delegation)
@@ -231,9 +231,13 @@ def test_the_panels_scores_become_the_moderated_scores_when_the_vote_closes(setu
     result = ranking(tender=tender)
     assert result.complete
     assert result.top.bid == setup["dear"]  # the panel's scores outweigh the cheaper price
+    client.force_login(setup["commissioner"])
+    page = client.get(reverse("commissioning:evaluation", args=[tender.pk])).content.decode()
+    assert "Scored by the citizens' panel Care services panel" in page
+    assert reverse("citizens:results", args=[decision.pk]) in page
 
 
-def test_a_vote_that_is_not_quorate_leaves_the_questions_to_the_evaluators(setup):
+def test_a_vote_that_is_not_quorate_leaves_the_questions_to_the_evaluators(setup, client):
     opened(setup)
     delegation = delegate(setup)
     decision = open_vote(setup, delegation)
@@ -247,6 +251,9 @@ def test_a_vote_that_is_not_quorate_leaves_the_questions_to_the_evaluators(setup
     assert not ModeratedScore.objects.exists()
     assert setup["criteria"]["social_value"] in evaluator_criteria(setup["tender"])
     assert evaluation_tasks(user=setup["evaluator"])[0].action == "Score 2 bids"
+    client.force_login(setup["evaluator"])
+    page = client.get(reverse("commissioning:evaluation", args=[setup["tender"].pk]))
+    assert "did not reach its quorum" in page.content.decode()
     # The evaluators can now moderate it like any other question.
     marks = support.entries(setup["criteria"], quality=80, social_value=60, pass_fail=True)
     scores_save(bid=setup["cheap"], actor=setup["evaluator"], entries=marks, submit=True)
