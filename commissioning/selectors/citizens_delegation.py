@@ -22,7 +22,7 @@ from commissioning.selectors.evaluation import (
     delegated_criterion_ids,
     unsealed_payload,
 )
-from core.audit import audit_record
+from core.audit import audit_record_many
 
 DELEGABLE_KINDS = (AwardCriterion.Kind.QUALITY, AwardCriterion.Kind.SOCIAL_VALUE)
 
@@ -117,18 +117,19 @@ def delegated_answers(*, delegation: CitizensDelegation, user) -> list[Anonymous
         raise PermissionDenied("Declare any conflict of interest before you read the answers.")
     questions = list(delegation.questions.order_by("number"))
     bids = {str(b.pk): b for b in assessable_bids(delegation.tender)}
-    shown = []
+    shown, reads = [], []
     for bid_id, label in sorted(delegation.bid_labels.items(), key=lambda item: item[1]):
         bid = bids.get(bid_id)
         if bid is None:
             continue
         answers = unsealed_payload(bid).get("answers") or {}
-        audit_record(actor=user, action="bid.content_viewed", obj=bid,
-                     organisation_id=delegation.tender.authority_id,
-                     summary=f"Read the answers of {label} as a member of the citizens' panel "
-                             f"“{delegation.panel_title}”",
-                     changes={"part": "answers", "questions": [q.pk for q in questions],
-                              "decision_id": delegation.decision_id})
+        reads.append({"action": "bid.content_viewed", "obj": bid,
+                      "organisation_id": delegation.tender.authority_id,
+                      "summary": f"Read the answers of {label} as a member of the citizens' "
+                                 f"panel “{delegation.panel_title}”",
+                      "changes": {"part": "answers", "questions": [q.pk for q in questions],
+                                  "decision_id": delegation.decision_id}})
         shown.append(AnonymousBid(label=label, answers=[
             (q, answers.get(str(q.pk), "")) for q in questions]))
+    audit_record_many(actor=user, records=reads)
     return shown
