@@ -211,6 +211,7 @@ class CriterionScores:
     criterion: AwardCriterion
     individual: list[Score] = field(default_factory=list)
     moderated: ModeratedScore | None = None
+    panel_title: str = ""  # a citizens' panel scores this criterion (ADR 0030)
 
 
 def scores_side_by_side(*, bid: Bid, user) -> list[CriterionScores]:
@@ -224,7 +225,11 @@ def scores_side_by_side(*, bid: Bid, user) -> list[CriterionScores]:
     if blind:
         scores = scores.none()
     moderated = {m.criterion_id: m for m in bid.moderated_scores.select_related("moderated_by")}
-    rows = {c.pk: CriterionScores(criterion=c, moderated=moderated.get(c.pk))
+    from commissioning.selectors.citizens_delegation import scored_by_panel
+
+    panels = scored_by_panel(bid.tender)
+    rows = {c.pk: CriterionScores(criterion=c, moderated=moderated.get(c.pk),
+                                  panel_title=panels[c.pk].panel_title if c.pk in panels else "")
             for c in scored_criteria(bid.tender)}
     for score in scores.order_by("evaluator__full_name", "pk"):
         if score.criterion_id in rows:

@@ -235,6 +235,9 @@ def test_the_panels_scores_become_the_moderated_scores_when_the_vote_closes(setu
     page = client.get(reverse("commissioning:evaluation", args=[tender.pk])).content.decode()
     assert "Scored by the citizens' panel Care services panel" in page
     assert reverse("citizens:results", args=[decision.pk]) in page
+    scores = client.get(reverse("commissioning:bid_scores", args=[setup["dear"].pk]))
+    assert "Scored by the citizens' panel Care services panel, not by the evaluators" in (
+        scores.content.decode())
 
 
 def test_a_vote_that_is_not_quorate_leaves_the_questions_to_the_evaluators(setup, client):
