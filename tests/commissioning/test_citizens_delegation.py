@@ -271,18 +271,36 @@ ROLE_MATRIX = [
     ("outsider_citizen", False, 404),
     ("supplier", False, 404),
     ("other_authority", False, 404),
+    ("platform_admin", False, 404),
 ]
 
 
+def test_anonymous_visitors_are_asked_to_sign_in_and_nothing_changes(setup, client):
+    tender = opened(setup)
+    delegation = delegate(setup)
+    open_vote(setup, delegation)
+    for response in (
+            client.get(reverse("commissioning:evaluation", args=[tender.pk])),
+            client.post(reverse("commissioning:delegate", args=[tender.pk]),
+                        {"questions": [setup["quality_question"].pk],
+                         "panel": setup["panel"].pk}),
+            client.get(reverse("commissioning:delegated_answers",
+                               args=[tender.pk, delegation.pk]))):
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert CitizensDelegation.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="bid.content_viewed").exists()
+
+
 @pytest.mark.parametrize(("who", "may_delegate", "answers_status"), ROLE_MATRIX)
-def test_role_matrix(setup, client, provider_admin, other_commissioner, who, may_delegate,
-                     answers_status):
+def test_role_matrix(setup, client, provider_admin, other_commissioner, platform_admin, who,
+                     may_delegate, answers_status):
     tender = opened(setup)
     delegation = delegate(setup)
     open_vote(setup, delegation)
     people = {"commissioner": setup["commissioner"], "evaluator": setup["evaluator"],
               "member": setup["members"][0], "outsider_citizen": factories.CitizenFactory(),
-              "supplier": provider_admin, "other_authority": other_commissioner}
+              "supplier": provider_admin, "other_authority": other_commissioner,
+              "platform_admin": platform_admin}
     person = people[who]
     client.force_login(person)
     page = client.get(reverse("commissioning:evaluation", args=[tender.pk]))
