@@ -136,7 +136,7 @@ def delegation_create(*, actor, tender: Tender, panel, questions, closes_at=None
     plural = "s" if len(questions) > 1 else ""
     decision = decision_create(actor=actor, panel=panel, data={
         "title": f"Score answers to the {tender.title} tender"[:200],
-        "question": (f"Score each bid's answers to question{'s' if len(questions) > 1 else ''} "
+        "question": (f"Score each bid's answers to question{plural} "
                      f"{numbers} of {tender.title} from 0 to {SCORE_MAX}. Bids are shown as "
                      "letters: you do not see who made them. Read the answers first."),
         "easy_read_question": (f"Read what each bidder wrote. Give each answer a mark from 0 "
@@ -156,7 +156,7 @@ def delegation_create(*, actor, tender: Tender, panel, questions, closes_at=None
     delegation.save(update_fields=["decision_id"])
     audit_record(actor=actor, action="tender.questions_delegated", obj=tender,
                  organisation_id=tender.authority_id,
-                 summary=f"Question{'s' if len(questions) > 1 else ''} {numbers} delegated to the "
+                 summary=f"Question{plural} {numbers} delegated to the "
                          f"citizens' panel “{panel.title}”",
                  changes={"decision_id": decision.pk, "panel_id": panel.pk,
                           "questions": [q.pk for q in questions],
