@@ -16,6 +16,10 @@ class CommissioningConfig(AppConfig):
         from core.audit_sealing import register_audit_unsealer
 
         register_audit_unsealer(AUDIT_SEAL_KIND, audit_unsealer)
+        from citizens.signals import decision_closed
+        from commissioning.services.citizens_delegation import on_decision_closed
+
+        decision_closed.connect(on_decision_closed, dispatch_uid="commissioning.delegations")
         navigation.register_items()
         listing.register()
         bid_panels.register()

@@ -21,6 +21,7 @@ from django.urls import reverse
 from commissioning.models import (
     AwardCriterion,
     Bid,
+    CitizensDelegation,
     ConflictDeclaration,
     ModeratedScore,
     Score,
@@ -46,13 +47,23 @@ def _working_days(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def _scored_criteria_counts(tender_ids) -> Counter:
-    """Leaf criteria that are not price, per tender (as `scored_criteria` counts them)."""
+def _delegated(tender_ids) -> set[int]:
+    """Criteria a citizens' panel scores instead of the evaluators (as `evaluator_criteria`)."""
+    return set(CitizensDelegation.criteria.through.objects.filter(
+        citizensdelegation__tender_id__in=tender_ids).exclude(
+        citizensdelegation__status=CitizensDelegation.Status.RETURNED)
+        .values_list("awardcriterion_id", flat=True))
+
+
+def _scored_criteria_counts(tender_ids, delegated: set[int]) -> Counter:
+    """Leaf criteria that are not price and not delegated to a citizens' panel, per tender
+    (as `evaluator_criteria` counts them)."""
     rows = list(AwardCriterion.objects.filter(tender_id__in=tender_ids)
                 .values_list("pk", "tender_id", "parent_id", "kind"))
     parents = {parent for _, _, parent, _ in rows if parent}
     return Counter(tender for pk, tender, _, kind in rows
-                   if pk not in parents and kind != AwardCriterion.Kind.PRICE)
+                   if pk not in parents and kind != AwardCriterion.Kind.PRICE
+                   and pk not in delegated)
 
 
 def _conflicts(user, tender_ids) -> tuple[set[int], dict[int, set[int]]]:
@@ -87,13 +98,16 @@ def evaluation_tasks(*, user, today: date | None = None) -> list[Task]:
     if not tender_ids:
         return []
     declared, named = _conflicts(user, tender_ids)
-    criteria = _scored_criteria_counts(tender_ids)
+    delegated = _delegated(tender_ids)
+    criteria = _scored_criteria_counts(tender_ids, delegated)
     bids = _bids(tender_ids)
     scored = Counter(dict(Score.objects.filter(
         evaluator=user, bid__tender_id__in=tender_ids, submitted_at__isnull=False)
-        .values("bid_id").annotate(n=Count("pk")).values_list("bid_id", "n")))
+        .exclude(criterion_id__in=delegated).values("bid_id").annotate(n=Count("pk"))
+        .values_list("bid_id", "n")))
     moderated = Counter(dict(ModeratedScore.objects.filter(bid__tender_id__in=tender_ids)
-                             .values("bid_id").annotate(n=Count("pk"))
+                             .exclude(criterion_id__in=delegated).values("bid_id")
+                             .annotate(n=Count("pk"))
                              .values_list("bid_id", "n")))
     tasks = []
     for seat in seats:

@@ -66,6 +66,10 @@ class Decision(TimeStampedModel):
     closes_at = models.DateTimeField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True,
                                  help_text="Opaque reference of the caller that asked for it.")
+    briefing_url = models.CharField(
+        max_length=300, blank=True,
+        help_text="Set by the caller: where voters read what they decide on (its own page, "
+                  "with its own checks).")
     config = models.JSONField(default=dict, blank=True, help_text="Frozen when voting opens.")
     config_hash = models.CharField(max_length=64, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)

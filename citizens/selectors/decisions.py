@@ -82,6 +82,17 @@ def on_roll(*, decision: Decision, user) -> bool:
     return decision.roll.filter(user=user).exists()
 
 
+def on_open_roll(*, decision_id: int, user) -> bool:
+    """For other apps: whether the person is on this open decision's roll, their membership
+    in force."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return VoterRollEntry.objects.filter(
+        decision_id=decision_id, decision__status=Decision.Status.OPEN, user=user,
+        decision__panel__memberships__user=user,
+        decision__panel__memberships__status="active").exists()
+
+
 def result_for_user(*, decision: Decision, user) -> dict | None:
     """The declared result after close; a live count only where configured and allowed."""
     if not can(user, "citizens.view_results", decision):

@@ -33,6 +33,7 @@ from citizens.models import (
 )
 from citizens.models.decisions import Method
 from citizens.rules import can
+from citizens.signals import decision_closed
 from citizens.tally.run import check_ballot, declare
 from core.audit import audit_record
 from core.notifications import notify
@@ -42,7 +43,8 @@ TIE_BREAK_RULE = ("Ties are broken by earlier rounds where the method has rounds
                   "configuration hash, a colon and the option id; earlier wins.")
 DECISION_FIELDS = ("title", "question", "easy_read_question", "method", "secret", "eligibility",
                    "results_visibility", "seats", "min_choices", "max_choices", "score_max",
-                   "budget", "quorum_percent", "threshold_percent", "closes_at", "reference")
+                   "budget", "quorum_percent", "threshold_percent", "closes_at", "reference",
+                   "briefing_url")
 
 
 def _validate(panel, data: dict, options: list[dict], criteria: list[dict]) -> None:
@@ -106,7 +108,8 @@ def decision_update(*, actor, decision: Decision, data: dict[str, Any],
     if decision.status != Decision.Status.DRAFT:
         raise ValidationError("Voting has opened: the decision's configuration is frozen.")
     criteria = criteria or []
-    data = {k: data[k] for k in DECISION_FIELDS if k in data and k != "reference"}
+    data = {k: data[k] for k in DECISION_FIELDS
+            if k in data and k not in ("reference", "briefing_url")}
     _validate(decision.panel, {**data, "method": data.get("method", decision.method)},
               options, criteria)
     before = {k: str(getattr(decision, k)) for k in data}
@@ -366,7 +369,31 @@ def decision_close(*, actor, decision: Decision) -> Decision:
                                       f"“{decision.title}” is published",
            body="Voting has closed and the result is published.",
            url=f"/panels/decisions/{decision.pk}/results/")
+    if decision.reference:
+        decision_closed.send(sender=Decision, decision_id=decision.pk,
+                             reference=decision.reference)
     return decision
+
+
+@transaction.atomic
+def voter_recuse(*, decision_id: int, user, reason: str) -> bool:
+    """For other apps: take a person off an open decision's roll because the caller's own
+    rules exclude them (a declared conflict of interest). Refused once they have voted, since
+    a secret ballot cannot be taken back; returns whether they were on the roll."""
+    decision = Decision.objects.select_for_update().select_related("panel").get(pk=decision_id)
+    if not decision.is_open:
+        raise ValidationError("Only a person on an open decision's roll can stand aside.")
+    entry = VoterRollEntry.objects.filter(decision=decision, user=user).first()
+    if entry is None:
+        return False
+    if entry.has_voted:
+        raise ValidationError("You have already voted on this decision: tell the authority, "
+                              "who will decide what to do with the panel's result.")
+    entry.delete()
+    audit_record(actor=user, action="citizens.voter_recuse", obj=decision,
+                 summary=f"Stood aside from “{decision.title}”: {reason}",
+                 organisation_id=decision.panel.authority_id, changes={"reason": reason})
+    return True
 
 
 def close_due_decisions(*, now=None) -> int:

@@ -133,3 +133,25 @@ class EvaluationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+
+class DelegationForm(forms.Form):
+    """Which questions a citizens' panel scores, and which panel."""
+
+    questions = forms.ModelMultipleChoiceField(
+        label="Questions for the panel to score", queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The panel sees each bid's answers to these questions only, as Bid A, Bid B "
+        "and so on, without the bidders' names. The evaluators do not score them.",
+        error_messages={"required": "Choose at least one question for the panel to score"})
+    panel = forms.ModelChoiceField(
+        label="Citizens' panel", queryset=None, empty_label="Choose a panel",
+        error_messages={"required": "Choose the citizens' panel that scores the answers"})
+
+    def __init__(self, *args, questions, panels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = questions
+        self.fields["questions"].label_from_instance = (
+            lambda q: f"Question {q.number}: {q.text[:120]} ({q.criterion.name})")
+        self.fields["panel"].queryset = panels
+        self.fields["panel"].label_from_instance = lambda p: p.title

@@ -4,6 +4,7 @@ from commissioning.models.awards import AssessmentSummary, Award, Contract, Cont
 from commissioning.models.bids import Bid, BidFile, BidReceipt, ConsortiumMember
 from commissioning.models.evaluation import (
     AwardCriterion,
+    CitizensDelegation,
     ConflictDeclaration,
     ModeratedScore,
     Opening,
@@ -55,6 +56,7 @@ from commissioning.models.tenders import (
 )
 
 __all__ = [
+    "CitizensDelegation",
     "CpvCode", "SavedSearch", "TenderAlert",
     "AssessmentSummary", "AuthorityProcurementSettings", "Award", "AwardCriterion", "Bid",
     "BidDeadlineReminder", "BidFile", "BidReceipt", "CitizenComment", "Clarification",

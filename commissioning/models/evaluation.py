@@ -126,3 +126,40 @@ class ModeratedScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bid", "criterion"],
                                                name="moderated_score_once")]
+
+
+class CitizensDelegation(models.Model):
+    """Evaluation questions the tender's managers put to a citizens' panel to score.
+
+    The panel scores through a score decision of the citizens app, found by ``decision_id``
+    (no foreign key: citizens knows nothing of tenders, ADR 0030). Bids are shown to the
+    panel as "Bid A", "Bid B"… in the order of ``bid_labels``; the criteria of the delegated
+    questions are not scored by the evaluators while the delegation stands.
+    """
+
+    class Status(models.TextChoices):
+        WITH_PANEL = "with_panel", "With the citizens' panel"
+        SCORED = "scored", "Scored by the citizens' panel"
+        RETURNED = "returned", "Returned to the evaluators"
+
+    tender = models.ForeignKey("commissioning.Tender", on_delete=models.CASCADE,
+                               related_name="citizens_delegations")
+    questions = models.ManyToManyField("commissioning.TenderQuestion", related_name="+")
+    criteria = models.ManyToManyField(AwardCriterion, related_name="+")
+    decision_id = models.PositiveIntegerField(unique=True)
+    panel_id = models.PositiveIntegerField()
+    panel_title = models.CharField(max_length=200)
+    bid_labels = models.JSONField(default=dict, help_text="Bid id to the label the panel sees.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WITH_PANEL)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def standing(self) -> bool:
+        return self.status != self.Status.RETURNED

@@ -153,6 +153,43 @@ def _on_tender(predicate):
     return lifted
 
 
+@rules.predicate
+def on_delegated_panel(user, tender: Tender) -> bool:
+    """On the roll of an open citizens' panel decision scoring some of the tender's questions."""
+    from citizens.selectors.decisions import on_open_roll
+    from commissioning.models import CitizensDelegation
+
+    if not getattr(user, "is_authenticated", False) or not isinstance(tender, Tender):
+        return False
+    return any(on_open_roll(decision_id=decision_id, user=user)
+               for decision_id in CitizensDelegation.objects.filter(
+                   tender=tender, status=CitizensDelegation.Status.WITH_PANEL)
+               .values_list("decision_id", flat=True))
+
+
+@rules.predicate
+def delegation_member(user, delegation) -> bool:
+    from citizens.selectors.decisions import on_open_roll
+
+    return (delegation.status == delegation.Status.WITH_PANEL
+            and on_open_roll(decision_id=delegation.decision_id, user=user))
+
+
+@rules.predicate
+def delegation_member_declared(user, delegation) -> bool:
+    return latest_declaration(user, delegation.tender) is not None
+
+
+@rules.predicate
+def delegation_bids_opened(user, delegation) -> bool:
+    return delegation.tender.status in OPENED_STATES
+
+
+@rules.predicate
+def delegation_manager(user, delegation) -> bool:
+    return runs_tender.test(user, delegation.tender)
+
+
 may_read_bid_for_evaluation = (
     (_on_tender(on_panel) | _on_tender(runs_tender)) & _on_tender(bids_opened)
     & unconflicted_for_bid & assessable
@@ -162,7 +199,14 @@ rules.add_perm("commissioning.change_criteria", runs_tender & is_draft)
 rules.add_perm("commissioning.view_criteria", runs_tender | on_panel)
 rules.add_perm("commissioning.open_bids", runs_tender)
 rules.add_perm("commissioning.manage_panel", runs_tender)
-rules.add_perm("commissioning.declare_conflict", on_panel | runs_tender)
+rules.add_perm("commissioning.declare_conflict", on_panel | runs_tender | on_delegated_panel)
+rules.add_perm("commissioning.delegate_questions", runs_tender)
+rules.add_perm("commissioning.view_delegation", delegation_manager | delegation_member)
+rules.add_perm("commissioning.score_delegated", delegation_member)
+# A citizens' panel member reads the delegated answers only after declaring (the bids they are
+# conflicted with are left out one by one, and a conflict with any bidder stands them aside).
+rules.add_perm("commissioning.read_delegated_answers",
+               delegation_member & delegation_member_declared & delegation_bids_opened)
 rules.add_perm("commissioning.view_evaluation", (on_panel | runs_tender) & bids_opened)
 rules.add_perm("commissioning.score_bid", _on_tender(on_panel) & open_for_scoring
                & unconflicted_for_bid & assessable)

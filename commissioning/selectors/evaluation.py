@@ -157,6 +157,22 @@ def scored_criteria(tender: Tender) -> list[AwardCriterion]:
     return [c for c in criteria if c.pk not in parents and c.kind != Kind.PRICE]
 
 
+def delegated_criterion_ids(tender: Tender) -> set[int]:
+    """Criteria whose questions a citizens' panel scores (or has scored): not the evaluators'."""
+    from commissioning.models import CitizensDelegation
+
+    return set(CitizensDelegation.criteria.through.objects.filter(
+        citizensdelegation__tender=tender).exclude(
+        citizensdelegation__status=CitizensDelegation.Status.RETURNED)
+        .values_list("awardcriterion_id", flat=True))
+
+
+def evaluator_criteria(tender: Tender) -> list[AwardCriterion]:
+    """What the evaluators score and moderate: the scored criteria not delegated."""
+    delegated = delegated_criterion_ids(tender)
+    return [c for c in scored_criteria(tender) if c.pk not in delegated]
+
+
 @dataclass
 class BidRow:
     bid: Bid
@@ -168,7 +184,8 @@ class BidRow:
 def evaluation_rows(*, tender: Tender, user) -> list[BidRow]:
     """Every submitted bid, with whether this person may see it and how far they got."""
     named = conflicted_organisation_ids(user, tender)
-    criteria = len(scored_criteria(tender))
+    criteria = len(evaluator_criteria(tender))
+    everything = {c.pk for c in scored_criteria(tender)}
     bids = (tender.bids.filter(status=Bid.Status.SUBMITTED)
             .select_related("organisation", "lot").prefetch_related(
                 Prefetch("scores", queryset=Score.objects.filter(evaluator=user),
@@ -178,10 +195,12 @@ def evaluation_rows(*, tender: Tender, user) -> list[BidRow]:
     for bid in bids:
         organisations = {bid.organisation_id, *(m.organisation_id for m in bid.members.all())}
         submitted = [s for s in bid.my_scores if s.submitted_at]
-        status = ("Submitted" if criteria and len(submitted) >= criteria
+        status = ("Nothing to score" if not criteria
+                  else "Submitted" if len(submitted) >= criteria
                   else "In progress" if bid.my_scores else "Not started")
+        done = {m.criterion_id for m in bid.moderated_scores.all()}
         rows.append(BidRow(bid=bid, conflicted=bool(named & organisations), my_status=status,
-                           moderated=criteria > 0 and len(bid.moderated_scores.all()) >= criteria))
+                           moderated=bool(everything) and everything <= done))
     return rows
 
 
@@ -202,6 +221,7 @@ class CriterionScores:
     criterion: AwardCriterion
     individual: list[Score] = field(default_factory=list)
     moderated: ModeratedScore | None = None
+    panel_title: str = ""  # a citizens' panel scores this criterion (ADR 0030)
 
 
 def scores_side_by_side(*, bid: Bid, user) -> list[CriterionScores]:
@@ -215,7 +235,11 @@ def scores_side_by_side(*, bid: Bid, user) -> list[CriterionScores]:
     if blind:
         scores = scores.none()
     moderated = {m.criterion_id: m for m in bid.moderated_scores.select_related("moderated_by")}
-    rows = {c.pk: CriterionScores(criterion=c, moderated=moderated.get(c.pk))
+    from commissioning.selectors.citizens_delegation import scored_by_panel
+
+    panels = scored_by_panel(bid.tender)
+    rows = {c.pk: CriterionScores(criterion=c, moderated=moderated.get(c.pk),
+                                  panel_title=panels[c.pk].panel_title if c.pk in panels else "")
             for c in scored_criteria(bid.tender)}
     for score in scores.order_by("evaluator__full_name", "pk"):
         if score.criterion_id in rows:

@@ -25,10 +25,10 @@ from commissioning.models import (
 )
 from commissioning.permissions.evaluation import forget_declarations, forget_panel_seats
 from commissioning.selectors.evaluation import (
+    evaluator_criteria,
     panel_candidates,
     panel_progress,
     runners_of,
-    scored_criteria,
 )
 from core.audit import audit_record
 from core.notifications import notify
@@ -152,7 +152,7 @@ def scores_save(*, bid: Bid, actor, entries: dict[int, ScoreEntry], submit: bool
         raise PermissionDenied("You cannot score this bid.")
     if Score.objects.filter(bid=bid, evaluator=actor, submitted_at__isnull=False).exists():
         raise ValidationError("You have already submitted your scores for this bid.")
-    criteria = scored_criteria(bid.tender)
+    criteria = evaluator_criteria(bid.tender)  # a citizens' panel scores the delegated ones
     _validate(criteria, entries, complete=submit)
     now = timezone.now() if submit else None
     saved = []
@@ -195,7 +195,7 @@ def moderation_save(*, bid: Bid, actor, entries: dict[int, ScoreEntry]) -> list[
         names = ", ".join(str(p) for p in waiting)
         raise ValidationError(f"Wait until every panel member has submitted their scores "
                               f"(still to submit: {names}).")
-    criteria = scored_criteria(bid.tender)
+    criteria = evaluator_criteria(bid.tender)  # the panel's scores are written on its close
     _validate(criteria, entries, complete=True)
     saved = []
     for criterion in criteria:

@@ -3,20 +3,23 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.forms.evaluation import (
     ConflictForm,
+    DelegationForm,
     EvaluationFilter,
     ModerationForm,
     PanelMemberForm,
     ScoresForm,
 )
+from commissioning.selectors import citizens_delegation as delegation_selectors
 from commissioning.selectors import evaluation as selectors
 from commissioning.selectors.bids import bid_content
+from commissioning.services import citizens_delegation as delegation_services
 from commissioning.services import evaluation as services
 from commissioning.services import opening as opening_services
 from commissioning.views.common import paginate
@@ -112,12 +115,75 @@ def evaluation_list(request):
         "rows": [(tender, evaluation_entry(tender, request.user)) for tender in page]})
 
 
+def _delegation_form(tender, user, data=None):
+    if not rules.has_perm("commissioning.delegate_questions", user, tender):
+        return None
+    return DelegationForm(data, questions=delegation_selectors.delegable_questions(tender),
+                          panels=delegation_selectors.scoring_panels(tender=tender, user=user))
+
+
+def _overview(request, tender, form):
+    return render(request, "commissioning/evaluation/overview.html", {
+        **selectors.evaluation_context(tender=tender, user=request.user),
+        **delegation_selectors.delegation_context(tender=tender, user=request.user, form=form)})
+
+
 @login_required
 def evaluation(request, pk: int):
     tender = selectors.tender_get_for_user(user=request.user, pk=pk,
                                            perm="commissioning.view_evaluation")
-    return render(request, "commissioning/evaluation/overview.html",
-                  selectors.evaluation_context(tender=tender, user=request.user))
+    return _overview(request, tender, _delegation_form(tender, request.user))
+
+
+@login_required
+@require_POST
+def delegate(request, pk: int):
+    """Put some evaluation questions to a citizens' panel (the tender's managers only)."""
+    tender = selectors.tender_get_for_user(user=request.user, pk=pk,
+                                           perm="commissioning.delegate_questions")
+    form = _delegation_form(tender, request.user, request.POST)
+    if form.is_valid():
+        try:
+            delegation = delegation_services.delegation_create(
+                actor=request.user, tender=tender, panel=form.cleaned_data["panel"],
+                questions=list(form.cleaned_data["questions"]))
+        except ValidationError as error:
+            attach_errors(form, error, default_field="questions")
+        else:
+            messages.success(request, f"The questions are with the citizens' panel "
+                             f"“{delegation.panel_title}”. Its facilitator opens the vote.")
+            return redirect("commissioning:evaluation", pk=pk)
+    return _overview(request, tender, form)
+
+
+@login_required
+def delegated_answers(request, pk: int, delegation_pk: int):
+    """A citizens' panel member declares conflicts, then reads the answers as Bid A, Bid B…"""
+    delegation = delegation_selectors.delegation_get_for_user(
+        user=request.user, tender_pk=pk, pk=delegation_pk, perm="commissioning.score_delegated")
+    tender = delegation.tender
+    declaration = selectors.latest_declaration(request.user, tender)
+    form = None
+    if declaration is None:
+        form = ConflictForm(request.POST or None,
+                            bidders=delegation_selectors.bidders_for_declaration(delegation))
+        if request.method == "POST" and form.is_valid():
+            try:
+                delegation_services.member_declare(actor=request.user, delegation=delegation,
+                                                   **form.declaration())
+            except ValidationError as error:
+                attach_errors(form, error, default_field="has_conflict")
+            else:
+                messages.success(request, "Declaration recorded.")
+                return redirect("commissioning:delegated_answers", pk=pk,
+                                delegation_pk=delegation_pk)
+    elif not rules.has_perm("commissioning.read_delegated_answers", request.user, delegation):
+        raise PermissionDenied
+    return render(request, "commissioning/evaluation/delegated_answers.html", {
+        "tender": tender, "delegation": delegation, "form": form,
+        "bids": delegation_selectors.delegated_answers(delegation=delegation, user=request.user)
+        if form is None else [],
+        "vote_url": reverse("citizens:vote", args=[delegation.decision_id])})
 
 
 @login_required
@@ -143,7 +209,7 @@ def bid_evaluate(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk, perm="commissioning.score_bid")
     if selectors.has_submitted(bid=bid, user=request.user):
         return redirect("commissioning:bid_scores", pk=pk)
-    criteria = selectors.scored_criteria(bid.tender)
+    criteria = selectors.evaluator_criteria(bid.tender)
     form = ScoresForm(request.POST or None, criteria=criteria,
                       initial_scores=selectors.my_scores(bid=bid, user=request.user))
     if request.method == "POST" and form.is_valid():
@@ -166,7 +232,7 @@ def bid_scores(request, pk: int):
     bid = selectors.bid_get_for_user(user=request.user, pk=pk,
                                      perm="commissioning.view_bid_scores")
     can_moderate = rules.has_perm("commissioning.moderate_bid", request.user, bid)
-    form = ModerationForm(request.POST or None, criteria=selectors.scored_criteria(bid.tender),
+    form = ModerationForm(request.POST or None, criteria=selectors.evaluator_criteria(bid.tender),
                           initial_scores=selectors.moderated_scores(bid)) if can_moderate else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
