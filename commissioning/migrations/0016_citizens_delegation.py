@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commissioning', '0014_award_report_facts'),
+        ('commissioning', '0015_direct_award_contracts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
