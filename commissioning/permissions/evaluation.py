@@ -75,6 +75,19 @@ def panel_seat(user, tender: Tender) -> TenderEvaluator | None:
     return cache[tender.pk]
 
 
+def remember_panel_seats(user, tenders) -> None:
+    """Read the person's seats on several tenders' panels in one query (a page that checks
+    actions on each round of a procedure), into the cache ``panel_seat`` reads."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    cache = user.__dict__.setdefault("_portal_panel_seats", {})
+    wanted = [tender.pk for tender in tenders if tender.pk not in cache]
+    if wanted:
+        seats = {seat.tender_id: seat for seat in
+                 TenderEvaluator.objects.filter(tender_id__in=wanted, user=user)}
+        cache.update({pk: seats.get(pk) for pk in wanted})
+
+
 def forget_panel_seats(user) -> None:
     """Drop the per-request cache after the person joins or leaves a panel."""
     user.__dict__.pop("_portal_panel_seats", None)

@@ -161,7 +161,7 @@ def stage_get_for_user(*, user, pk: int) -> ProcedureStage:
 
 
 def stages_of(procedure: StagedProcedure) -> list[ProcedureStage]:
-    return list(procedure.stages.select_related("round"))
+    return list(procedure.stages.select_related("round__authority"))
 
 
 def participation_stage(procedure: StagedProcedure) -> ProcedureStage | None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from commissioning.forms import stages as forms
 from commissioning.forms.clarifications import AskClarificationForm
 from commissioning.forms.tenders import ExtendDeadlineForm
+from commissioning.permissions.evaluation import remember_panel_seats
 from commissioning.selectors import stages as selectors
 from commissioning.selectors.tenders import answered_clarifications, tender_get_for_user
 from commissioning.services import clarifications as clarification_services
@@ -39,6 +40,7 @@ def procedure_overview(request, pk: int):
     procedure = getattr(tender, "staged_procedure", None)
     stages = list(selectors.stages_of(procedure)) if procedure else []
     can_manage = request.user.has_perm(MANAGE, tender)
+    remember_panel_seats(request.user, [tender, *(stage.round for stage in stages)])
     for stage in stages:  # offer each round's opening and evaluation only to who may use them
         stage.can_extend = can_manage and services.stage_extendable(stage)
         stage.can_open = rules.has_perm("commissioning.open_bids", request.user, stage.round)

@@ -4,10 +4,15 @@ queries per list page however many rows it shows."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from commissioning.models import ProcedureStage
+from commissioning.services import stages as stage_services
 from organisations.models import Role
 from tests import factories
 from tests.commissioning import stages_support as support
@@ -181,3 +186,26 @@ def test_list_pages_take_a_constant_number_of_queries(authority, commissioner,
     with django_assert_max_num_queries(baseline):
         body = supplier.get(url).content.decode()
     assert body.count('class="govuk-summary-card__title"') == 3
+
+
+def test_the_stages_page_takes_a_constant_number_of_queries_as_stages_grow(
+        authority, commissioner, django_assert_max_num_queries):
+    """Each stage offers its opening, evaluation and deadline extension only to who may use
+    them: those checks read the roles once per request, not once per stage."""
+    few = support.shortlisted(support.with_requests(support.designed(authority, commissioner)))
+    support.negotiation(few)
+    many = support.shortlisted(support.with_requests(support.designed(authority, commissioner)))
+    support.negotiation(many)
+    for number in (2, 3):  # later rounds, designed but not open yet
+        stage_services.stage_add(actor=commissioner, procedure=many.procedure,
+                                 kind=ProcedureStage.Kind.NEGOTIATION,
+                                 title=f"Negotiation round {number}",
+                                 deadline=timezone.now() + timedelta(days=30 + number))
+    assert many.procedure.stages.count() == 4
+    staff = Client()
+    staff.force_login(commissioner)
+    baseline = _queries(staff, reverse("commissioning:procedure_overview", args=[few.tender.pk]))
+    with django_assert_max_num_queries(baseline):
+        body = staff.get(reverse("commissioning:procedure_overview",
+                                 args=[many.tender.pk])).content.decode()
+    assert all(f"Negotiation round {number}" in body for number in (1, 2, 3))
