@@ -29,9 +29,8 @@ def _summary(harness, started: int) -> str:
     return f"{harness.requests - started} requests; all so far by status: {statuses}"
 
 
-def assert_clean(harness) -> None:
-    assert not harness.failures, (
-        f"{len(harness.failures)} failures of {len(harness.kinds)} kinds:\n\n{harness.report()}")
+def _failures(harness) -> str:
+    return f"{len(harness.failures)} failures of {len(harness.kinds)} kinds:\n\n{harness.report()}"
 
 
 class EveryPerson:
@@ -53,10 +52,15 @@ class EveryPerson:
         assert all(atlas.pages[actor.label] for actor in actors)  # every person walked
 
     def test_every_url_pattern_as_every_person(self, portal):
+        harness = portal[0]
         _every_url_pattern(self.GROUP, *portal)
+        assert not harness.failures, _failures(harness)
 
     def test_every_form_with_hostile_input(self, portal):
+        harness = portal[0]
+        harness.forget_failures()  # those of the walk and the URL sweep belong to the above
         _every_form(self.GROUP, *portal)
+        assert not harness.failures, _failures(harness)
 
 
 # One class per group: pytest-xdist hands each class to a worker.
@@ -98,11 +102,9 @@ def _every_url_pattern(people, harness, actors, atlas):
         "any, generated for the rest:",
         ", ".join(name for name in unmet if not name.startswith("admin:")) + " and "
         f"{sum(1 for name in unmet if name.startswith('admin:'))} admin pages"])
-    assert_clean(harness)
 
 
 def _every_form(people, harness, actors, atlas):
-    harness.forget_failures()  # those of the walk and the URL sweep belong to the test above
     started, sent, met, clock = harness.requests, 0, Counter(), time.monotonic()
     for actor, form in atlas.forms:
         cases = query_cases if form.method == "get" else form_cases
@@ -115,4 +117,3 @@ def _every_form(people, harness, actors, atlas):
             sent += 1
     report(f"every form ({group_label(people)})", [f"{len(atlas.forms)} forms, {sent} cases; "
                             f"{_summary(harness, started)} ({time.monotonic() - clock:.0f} s)"])
-    assert_clean(harness)
