@@ -16,6 +16,7 @@ from commissioning.forms.tenders import (
 from commissioning.presenters.tender_admin import TenderAdminPresenter
 from commissioning.selectors import pipeline as project_selectors
 from commissioning.selectors import tenders as selectors
+from commissioning.selectors.stages import stage_of
 from commissioning.services import tenders as services
 from commissioning.services.tender_content import conflicts_assessment_record
 from commissioning.views.common import paginate
@@ -177,6 +178,9 @@ def tender_cancel(request, pk: int):
 @login_required
 def tender_extend_deadline(request, pk: int):
     tender = _tender(request, pk)
+    stage = stage_of(tender)
+    if stage is not None:  # a round of a staged procedure: its own page says who is told
+        return redirect("commissioning:stage_extend", pk=stage.pk)
     form = ExtendDeadlineForm(request.POST or None, tender=tender)
     if request.method == "POST" and form.is_valid():
         try:

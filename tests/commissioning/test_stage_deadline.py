@@ -119,3 +119,14 @@ def test_the_commissioner_extends_from_the_stages_page(staged):
     assert response.status_code == 302
     stage.round.refresh_from_db()
     assert stage.round.deadline.astimezone(LONDON).date() == new.date()
+
+
+def test_the_tender_extension_page_of_a_round_leads_to_the_stage_page(staged):
+    """A round's management page keeps the usual link; it goes to the stage's own page, which
+    says who is told (the suppliers taking part, not everyone interested)."""
+    client = Client()
+    client.force_login(staged.commissioner)
+    stage = staged.participation
+    response = client.get(reverse("commissioning:tender_extend_deadline", args=[stage.round_id]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("commissioning:stage_extend", args=[stage.pk])
