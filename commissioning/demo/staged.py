@@ -19,6 +19,7 @@ from commissioning.models import Bid, BidReceipt, Opening, ProcedureStage, Tende
 from commissioning.services import bids as bid_services
 from commissioning.services import stages as services
 from commissioning.services import supplier_information as information
+from commissioning.services.clarifications import clarification_answer, clarification_ask
 from commissioning.services.opening import opening_confirm, opening_request
 from commissioning.services.tender_content import tender_question_save
 
@@ -84,6 +85,13 @@ def seed(cast: Cast) -> Tender | None:
         "text": "Your initial tender: the service model, staffing and how it will grow.",
         "guidance": "We will discuss it with you in a meeting.", "word_limit": 1000})
     services.stage_open(actor=cast.commissioner, stage=negotiation)
+    question = clarification_ask(
+        actor=cast.person(text.BIDDERS[text.MUTUAL]["user"]), tender=negotiation.round,
+        organisation=cast.organisations[text.MUTUAL],
+        question="May the initial tender propose a phased start, area by area?")
+    clarification_answer(actor=cast.commissioner, clarification=question, answer=(
+        "Yes. Say which areas start first and when; we will discuss the phasing with each "
+        "supplier in the meetings of this round."))
     for name in CORE:
         _submit(cast, negotiation.round, name, price=True)
     _close_and_open(cast, negotiation.round, days_ago=7)

@@ -8,7 +8,14 @@ import pytest
 from django.core.management import call_command
 
 from commissioning.demo.content import SEALED_PHRASE
-from commissioning.models import Bid, BidReceipt, Release, StagedProcedure, Tender
+from commissioning.models import (
+    Bid,
+    BidReceipt,
+    Clarification,
+    Release,
+    StagedProcedure,
+    Tender,
+)
 from core.audit import audit_verify
 from core.models import AuditEntry
 from socialvalue.models import DeliveryReport
@@ -56,6 +63,9 @@ def test_seed_demo_covers_every_state_and_is_idempotent(media_root):
     assert procedure.tender.status == "published" and procedure.tender.bids.filter(
         status=Bid.Status.SUBMITTED).count() == 1
     assert procedure.refinements.exists() and procedure.stages.last().meetings.exists()
+    # A question asked in the negotiation round, answered to that round's suppliers only.
+    round_question = Clarification.objects.get(tender=procedure.stages.last().round)
+    assert round_question.answered_at is not None
     staged_bids = Bid.objects.filter(tender__in=[procedure.tender_id, *procedure.stages.values_list(
         "round_id", flat=True)], status=Bid.Status.SUBMITTED)
     assert staged_bids.count() == 7
