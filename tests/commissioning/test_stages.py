@@ -247,3 +247,28 @@ def test_refinement_is_refused_when_the_notice_did_not_allow_it(authority, commi
     with pytest.raises(ValidationError, match="did not allow"):
         services.refinement_record(actor=commissioner, procedure=staged.procedure,
                                    after_stage=staged.participation, description="Change")
+
+
+def test_a_rounds_submissions_are_read_only_by_an_evaluator_who_declared_no_conflict(
+        authority, commissioner):
+    """Conflicts of interest hold in every stage: on a round's panel, a submission is read only
+    after a declaration, and never by someone who declared a conflict with that supplier."""
+    from commissioning.services.evaluation import conflict_declare, evaluator_add
+    from organisations.models import Role
+
+    staged = support.shortlisted(support.with_requests(support.designed(authority,
+                                                                        commissioner)))
+    stage = support.negotiation(staged)
+    (first_org, first_writer), (second_org, second_writer) = staged.suppliers[:2]
+    first = support.submit(stage.round, first_org, first_writer)
+    second = support.submit(stage.round, second_org, second_writer)
+    support.open_round(staged, stage.round)
+    evaluator = factories.with_totp(factories.member(authority, Role.EVALUATOR))
+    evaluator_add(tender=stage.round, actor=commissioner, user=evaluator)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not evaluator.has_perm("commissioning.view_bid_content", first)  # not declared yet
+    conflict_declare(tender=stage.round, actor=evaluator, has_conflict=True,
+                     organisations=[first_org], details="I was a trustee of this supplier.")
+    assert not evaluator.has_perm("commissioning.view_bid_content", first)
+    assert evaluator.has_perm("commissioning.view_bid_content", second)
