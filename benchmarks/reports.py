@@ -168,7 +168,8 @@ INSERT INTO commissioning_tender (
     is_light_touch, is_reserved_for_mutuals, estimated_value_ex_vat, estimated_value_inc_vat,
     lot_limit_rule, suitable_for_sme, suitable_for_vcse, short_period_reason, price_formula,
     tie_break_rule, status, cancellation_reason, ocid, authority_id, created_by_id,
-    published_at, deadline, questions_deadline, max_term_months)
+    published_at, deadline, questions_deadline, max_term_months, delivery_region,
+    delivery_location, contact_name, contact_email)
 SELECT g.created, g.created, 'R-' || n, 'Service ' || n, 'A service.', '',
        (ARRAY['open', 'competitive_flexible', 'below_threshold'])[1 + n %% 3], 'services',
        false, n %% 50 = 0, 10000 + (n * 7919) %% 2000000, (10000 + (n * 7919) %% 2000000) * 1.2,
@@ -179,7 +180,8 @@ SELECT g.created, g.created, 'R-' || n, 'Service ' || n, 'A service.', '',
        CASE WHEN n %% 100 = 0 THEN NULL ELSE g.created + interval '2 days' END,
        CASE WHEN n %% 50 = 1 THEN now() + interval '20 days'
             ELSE g.created + interval '32 days' END,
-       g.created + interval '20 days', 36
+       g.created + interval '20 days', 36, 'UKE', '', 'Procurement team',
+       'procurement@example.org'
 FROM generate_series(1, %(tenders)s) AS n
 CROSS JOIN LATERAL (SELECT now() - interval '3 years' * (n::float / %(tenders)s)
                     - interval '40 days' AS created) g
