@@ -6,7 +6,8 @@
   participatory budget across 6 applications (Method of Equal Shares), each with the
   authority's response; an approval vote still open for members.
 * Northshire Young Commissioners: 40 young volunteers drawn into 8 seats, guardians'
-  consent, and a score vote on the delegated questions of a demo tender (easy-read answers).
+  consent; the commissioning demo delegates the quality questions of its youth mental health
+  tender to them (``young_panel``), and they score the easy-read answers.
 
 Idempotent: a panel that exists is left as it is.
 """
@@ -33,6 +34,7 @@ OFFICER = "commissioner@example.org"
 FACILITATOR = ("facilitator@example.org", "Fiona Grant")
 MEMBER = "member@example.org"
 YOUNG = "young@example.org"
+YOUNG_PANEL = "Northshire Young Commissioners"
 FIRST = ["Amira", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hamza", "Isla", "Jack",
          "Kiran", "Lily", "Mo", "Nia", "Oscar", "Priya", "Quinn", "Ruth", "Sol", "Tara"]
 LAST = ["Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fraser", "Green", "Hussain", "Iqbal",
@@ -75,10 +77,7 @@ def seed(stdout) -> None:
                                   title="Northshire Food Futures Panel").first()
     if adults is None:
         adults = _adult_panel(authority, officer, facilitator)
-    young = Panel.objects.filter(authority=authority,
-                                 title="Northshire Young Commissioners").first()
-    if young is None:
-        young = _young_panel(authority, officer, facilitator)
+    young = young_panel()
     stdout.write(f"Citizen panels: “{adults.title}” and “{young.title}”. Logins: "
                  f"{FACILITATOR[0]} (facilitator), {MEMBER} (panel member), {YOUNG} "
                  f"(young member), password {PASSWORD}.")
@@ -284,13 +283,26 @@ def _adult_decisions(panel, officer, facilitator, members) -> None:
     _vote_all(still_open, members[1:8], [lambda o: {"approved": [o[0]]}] * 7)
 
 
+def young_panel() -> Panel | None:
+    """The young commissioners' panel, drawn and in deliberation, ready to score (built once).
+
+    The commissioning demo asks for it first: it delegates a tender's questions to it."""
+    authority = Organisation.objects.filter(name=AUTHORITY).first()
+    officer = User.objects.filter(email=OFFICER).first()
+    if authority is None or officer is None:
+        return None
+    panel = Panel.objects.filter(authority=authority, title=YOUNG_PANEL).first()
+    return panel or _young_panel(authority, officer, _account(*FACILITATOR))
+
+
 def _young_panel(authority, officer, facilitator) -> Panel:
-    panel = _panel(authority, officer, title="Northshire Young Commissioners", size=8,
+    panel = _panel(authority, officer, title=YOUNG_PANEL, size=8,
                    is_young=True, purpose="Young people help commission the new youth "
                    "service, as Sutton's and Central Bedfordshire's young commissioners do.",
-                   remit="Score the questions of the youth service tender delegated to the "
-                         "panel, and say what matters most to young people.",
-                   feeds_decision="Youth service tender 2027, questions 3 and 4")
+                   remit="Score the answers to the youth mental health tender's questions "
+                         "delegated to the panel, and say what matters most to young people.",
+                   feeds_decision="Youth mental health early support service (NSH-2026-012), "
+                                  "questions 1 and 2")
     panels.membership_appoint(actor=officer, panel=panel, user=facilitator,
                               role=PanelRole.FACILITATOR)
     recruitment.quotas_replace(actor=officer, panel=panel, rows=_quota_rows(YOUNG_QUOTAS))
@@ -299,29 +311,7 @@ def _young_panel(authority, officer, facilitator) -> Panel:
     recruitment.pool_import(actor=officer, panel=panel, csv_bytes=_pool_csv(
         rng, 40, {"gender": ["girl", "boy"]}, ["12-13", "14-15", "16-18"], "youngvolunteer"))
     _draw(panel, officer, 5521, "A ball drawn from a bag of 9,999 at the youth forum.")
-    members = _accept_all(panel, YOUNG, "youngcommissioner", guardian=True)
+    _accept_all(panel, YOUNG, "youngcommissioner", guardian=True)
     panels.panel_move(actor=facilitator, panel=panel, name="start_learning")
     panels.panel_move(actor=facilitator, panel=panel, name="start_deliberation")
-    bids = [("Bid A, question 3", "We will open the youth centre 5 evenings a week."),
-            ("Bid B, question 3", "We will run a mobile youth bus to every village."),
-            ("Bid C, question 3", "We will train young people as peer mentors.")]
-    score = decisions.decision_create(
-        actor=facilitator, panel=panel,
-        options=[{"label": label, "easy_read_summary": summary,
-                  "reference": f"demo-tender:question-3:bid-{'ABC'[i]}"}
-                 for i, (label, summary) in enumerate(bids)],
-        criteria=[{"label": "Meets young people's needs", "weight": 2},
-                  {"label": "Easy to get to", "weight": 1}],
-        data={"title": "Score question 3 of the youth service tender", "method": "score",
-              "question": "How well does each answer meet young people's needs?",
-              "easy_read_question": "Give each answer a score from 0 to 5.",
-              "score_max": 5, "quorum_percent": 50, "threshold_percent": 0,
-              "eligibility": Decision.Eligibility.YOUNG})
-    score = decisions.decision_open(actor=facilitator, decision=score)
-    crit = [str(pk) for pk in score.criteria.values_list("pk", flat=True)]
-    marks = [(4, 3, 5), (3, 4, 4), (5, 2, 4), (4, 4, 3), (3, 3, 5), (4, 2, 4), (5, 3, 4)]
-    _vote_all(score, members[1:], [
-        lambda o, m=m: {"scores": {o[i]: {crit[0]: m[i], crit[1]: max(0, m[i] - 1)}
-                                   for i in range(3)}} for m in marks])
-    decisions.decision_close(actor=facilitator, decision=score)
     return panel

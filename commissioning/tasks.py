@@ -27,5 +27,13 @@ def send_tender_alerts() -> None:
     tender_alerts_send()
 
 
+@shared_task(name="commissioning.apply_citizens_delegation", ignore_result=True)
+def apply_citizens_delegation(decision_id: int) -> None:
+    """A citizens' panel's vote closed: its scores become the moderated scores (idempotent)."""
+    from commissioning.services.citizens_delegation import delegation_apply
+
+    delegation_apply(decision_id=decision_id)
+
+
 # Tasks defined beside the code they serve, imported here so Celery's autodiscovery finds them.
 from commissioning.bid_tasks import send_bid_receipt, send_deadline_reminders  # noqa: E402,F401

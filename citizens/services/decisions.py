@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from citizens import tally as tally_pkg
@@ -394,6 +395,31 @@ def voter_recuse(*, decision_id: int, user, reason: str) -> bool:
                  summary=f"Stood aside from “{decision.title}”: {reason}",
                  organisation_id=decision.panel.authority_id, changes={"reason": reason})
     return True
+
+
+@transaction.atomic
+def decision_withdraw(*, actor, decision_id: int, reason: str) -> None:
+    """For other apps: take back a draft decision they asked for, before voting opens.
+
+    Nothing has been voted, so the draft goes (audited) and the panel's facilitators are told;
+    once voting has opened a secret ballot cannot be taken back and this is refused."""
+    decision = Decision.objects.select_for_update().select_related("panel").get(pk=decision_id)
+    if decision.status != Decision.Status.DRAFT:
+        raise ValidationError("Voting on this decision has opened: it cannot be taken back. "
+                              "The panel's vote runs to its close.")
+    panel, title = decision.panel, decision.title
+    audit_record(actor=actor, action="citizens.decision_withdraw", obj=decision,
+                 summary=f"Draft decision “{title}” taken back by those who asked for it: "
+                         f"{reason}",
+                 organisation_id=panel.authority_id,
+                 changes={"reason": reason, "reference": decision.reference})
+    decision.delete()
+    notify(recipients=[m.user for m in panel.memberships.filter(
+               status=PanelMembership.Status.ACTIVE,
+               role__in=[PanelRole.FACILITATOR, PanelRole.OFFICER]).select_related("user")],
+           subject=f"“{title}” is no longer asked of {panel.title}",
+           body=f"The draft decision “{title}” was taken back before voting opened: {reason}",
+           url=reverse("citizens:space", args=[panel.pk]))
 
 
 def close_due_decisions(*, now=None) -> int:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from commissioning.demo import content as text
 from commissioning.demo import notices as notices_demo
-from commissioning.demo import staged, stages
+from commissioning.demo import staged, stages, young_commissioners
 from commissioning.demo.build import (
     Cast,
     bid,
@@ -75,9 +75,12 @@ def _opened(cast: Cast, spec: dict) -> None:
 
 
 def _evaluation(cast: Cast, spec: dict) -> None:
+    """The young commissioners score the quality questions; the evaluators the rest."""
     tender = stages.open_bids(cast, _closed(cast, spec, spec["closed_days_ago"]))
+    delegation = young_commissioners.delegate(cast, tender)
     stages.evaluate(cast, tender, spec, moderate=1, admin_conflict=(
         RIVERSIDE, "I was a trustee of Riverside Community Trust until March 2025."))
+    young_commissioners.score(cast, delegation)
 
 
 def _awarded(cast: Cast, spec: dict, *, days_ago: int):

@@ -155,3 +155,45 @@ class DelegationForm(forms.Form):
             lambda q: f"Question {q.number}: {q.text[:120]} ({q.criterion.name})")
         self.fields["panel"].queryset = panels
         self.fields["panel"].label_from_instance = lambda p: p.title
+
+
+class DelegationSummariesForm(forms.Form):
+    """An easy-read summary of each delegated answer, for the citizens' panel."""
+
+    def __init__(self, *args, bids, max_chars: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for bid in bids:
+            for answer in bid.answers:
+                name = f"summary_{bid.bid_id}_{answer.question.pk}"
+                self.fields[name] = forms.CharField(
+                    label=f"{bid.label}, question {answer.question.number}: easy-read summary",
+                    required=False, initial=answer.summary, max_length=max_chars,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    help_text=f"Short sentences and everyday words, {max_chars} characters "
+                              "at most. Leave it blank to show the whole answer only.",
+                    error_messages={"max_length": f"Keep the summary to {max_chars} "
+                                                  "characters or fewer"})
+                self.rows.append((bid.label, answer, name))
+
+    def summaries(self) -> dict[tuple[int, int], str]:
+        found = {}
+        for name, value in self.cleaned_data.items():
+            _, bid_id, question_id = name.split("_")
+            found[(int(bid_id), int(question_id))] = value
+        return found
+
+    def grouped(self):
+        """(label, [(answer, bound field)]) per bid, for the page."""
+        groups: dict[str, list] = {}
+        for label, answer, name in self.rows:
+            groups.setdefault(label, []).append((answer, self[name]))
+        return list(groups.items())
+
+
+class DelegationRecallForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you taking the questions back?", max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The panel's facilitators and the evaluators are told.",
+        error_messages={"required": "Say why the questions are taken back"})

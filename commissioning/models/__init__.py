@@ -6,6 +6,7 @@ from commissioning.models.evaluation import (
     AwardCriterion,
     CitizensDelegation,
     ConflictDeclaration,
+    DelegatedAnswerSummary,
     ModeratedScore,
     Opening,
     ScaleDescriptor,
@@ -57,6 +58,7 @@ from commissioning.models.tenders import (
 
 __all__ = [
     "CitizensDelegation",
+    "DelegatedAnswerSummary",
     "CpvCode", "SavedSearch", "TenderAlert",
     "AssessmentSummary", "AuthorityProcurementSettings", "Award", "AwardCriterion", "Bid",
     "BidDeadlineReminder", "BidFile", "BidReceipt", "CitizenComment", "Clarification",

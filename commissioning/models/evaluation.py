@@ -163,3 +163,22 @@ class CitizensDelegation(models.Model):
     @property
     def standing(self) -> bool:
         return self.status != self.Status.RETURNED
+
+
+class DelegatedAnswerSummary(models.Model):
+    """An easy-read summary of one bid's answer to a delegated question, written by the
+    tender's commissioners for the citizens' panel (who read it beside the answer itself)."""
+
+    delegation = models.ForeignKey(CitizensDelegation, on_delete=models.CASCADE,
+                                   related_name="summaries")
+    bid = models.ForeignKey("commissioning.Bid", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey("commissioning.TenderQuestion", on_delete=models.CASCADE,
+                                 related_name="+")
+    text = models.TextField()
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["delegation", "bid", "question"],
+                                               name="one_summary_per_answer")]

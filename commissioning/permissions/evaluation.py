@@ -203,6 +203,16 @@ def delegation_manager(user, delegation) -> bool:
     return runs_tender.test(user, delegation.tender)
 
 
+@rules.predicate
+def delegation_with_panel(user, delegation) -> bool:
+    return delegation.status == delegation.Status.WITH_PANEL
+
+
+@rules.predicate
+def delegation_unconflicted(user, delegation) -> bool:
+    return unconflicted_for_tender.test(user, delegation.tender)
+
+
 may_read_bid_for_evaluation = (
     (_on_tender(on_panel) | _on_tender(runs_tender)) & _on_tender(bids_opened)
     & unconflicted_for_bid & assessable
@@ -220,6 +230,11 @@ rules.add_perm("commissioning.score_delegated", delegation_member)
 # conflicted with are left out one by one, and a conflict with any bidder stands them aside).
 rules.add_perm("commissioning.read_delegated_answers",
                delegation_member & delegation_member_declared & delegation_bids_opened)
+# The tender's managers summarise the answers for the panel (reading them, so declared and
+# unconflicted), and may take the questions back while the panel has them.
+rules.add_perm("commissioning.summarise_delegated", delegation_manager & delegation_with_panel
+               & delegation_bids_opened & delegation_unconflicted)
+rules.add_perm("commissioning.recall_delegation", delegation_manager & delegation_with_panel)
 rules.add_perm("commissioning.view_evaluation", (on_panel | runs_tender) & bids_opened)
 rules.add_perm("commissioning.score_bid", _on_tender(on_panel) & open_for_scoring
                & unconflicted_for_bid & assessable)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -52,20 +52,36 @@ class DelegationRow:
     decision: dict | None
     results_url: str
     vote_url: str
+    summaries: int = 0
+    answers: int = 0
+    can_summarise: bool = False
+    can_recall: bool = False
 
 
 def delegations_of(tender: Tender) -> list[DelegationRow]:
     from commissioning.services.citizens_delegation import decision_reference
 
     rows = []
-    for delegation in tender.citizens_delegations.prefetch_related("questions"):
+    for delegation in tender.citizens_delegations.prefetch_related("questions").annotate(
+            summary_count=Count("summaries")):
+        questions = sorted(q.number for q in delegation.questions.all())
         rows.append(DelegationRow(
-            delegation=delegation,
-            questions=sorted(q.number for q in delegation.questions.all()),
+            delegation=delegation, questions=questions,
             decision=decision_for_reference(reference=decision_reference(delegation)),
             results_url=reverse("citizens:results", args=[delegation.decision_id]),
-            vote_url=reverse("citizens:vote", args=[delegation.decision_id])))
+            vote_url=reverse("citizens:vote", args=[delegation.decision_id]),
+            summaries=delegation.summary_count,
+            answers=len(delegation.bid_labels) * len(questions)))
     return rows
+
+
+def summaries_open(delegation: CitizensDelegation) -> bool:
+    """Summaries can be written until the panel's vote opens."""
+    from commissioning.services.citizens_delegation import decision_reference
+
+    decision = decision_for_reference(reference=decision_reference(delegation))
+    return (delegation.status == CitizensDelegation.Status.WITH_PANEL and decision is not None
+            and decision["status"] == "draft")
 
 
 def scored_by_panel(tender: Tender) -> dict[int, CitizensDelegation]:
@@ -81,7 +97,14 @@ def scored_by_panel(tender: Tender) -> dict[int, CitizensDelegation]:
 def delegation_context(*, tender: Tender, user, form=None) -> dict:
     can_delegate = rules.has_perm("commissioning.delegate_questions", user, tender) and (
         tender.status in ("opened", "evaluation"))
-    return {"delegations": delegations_of(tender), "can_delegate": can_delegate,
+    rows = delegations_of(tender)
+    for row in rows:
+        draft = row.decision is not None and row.decision["status"] == "draft"
+        row.can_summarise = draft and rules.has_perm("commissioning.summarise_delegated", user,
+                                                     row.delegation)
+        row.can_recall = draft and rules.has_perm("commissioning.recall_delegation", user,
+                                                  row.delegation)
+    return {"delegations": rows, "can_delegate": can_delegate,
             "delegation_form": form}
 
 
@@ -106,17 +129,32 @@ def bidders_for_declaration(delegation: CitizensDelegation) -> QuerySet:
 
 
 @dataclass
+class DelegatedAnswer:
+    question: object
+    text: str
+    summary: str
+
+
+@dataclass
 class AnonymousBid:
     label: str
-    answers: list  # (question, answer text)
+    bid_id: int
+    answers: list[DelegatedAnswer]
 
 
-def delegated_answers(*, delegation: CitizensDelegation, user) -> list[AnonymousBid]:
-    """Each delegated bid's answers to the delegated questions, labelled, audited per bid."""
-    if not rules.has_perm("commissioning.read_delegated_answers", user, delegation):
+def delegated_answers(*, delegation: CitizensDelegation, user,
+                      for_summary: bool = False) -> list[AnonymousBid]:
+    """Each delegated bid's answers to the delegated questions, labelled, with their easy-read
+    summaries, audited per bid. Panel members read them to score; with ``for_summary`` the
+    tender's commissioners read them to write the summaries."""
+    perm = ("commissioning.summarise_delegated" if for_summary
+            else "commissioning.read_delegated_answers")
+    if not rules.has_perm(perm, user, delegation):
         raise PermissionDenied("Declare any conflict of interest before you read the answers.")
     questions = list(delegation.questions.order_by("number"))
+    summaries = {(s.bid_id, s.question_id): s.text for s in delegation.summaries.all()}
     bids = {str(b.pk): b for b in assessable_bids(delegation.tender)}
+    purpose = ("to summarise them for" if for_summary else "as a member of")
     shown, reads = [], []
     for bid_id, label in sorted(delegation.bid_labels.items(), key=lambda item: item[1]):
         bid = bids.get(bid_id)
@@ -125,11 +163,13 @@ def delegated_answers(*, delegation: CitizensDelegation, user) -> list[Anonymous
         answers = unsealed_payload(bid).get("answers") or {}
         reads.append({"action": "bid.content_viewed", "obj": bid,
                       "organisation_id": delegation.tender.authority_id,
-                      "summary": f"Read the answers of {label} as a member of the citizens' "
+                      "summary": f"Read the answers of {label} {purpose} the citizens' "
                                  f"panel “{delegation.panel_title}”",
                       "changes": {"part": "answers", "questions": [q.pk for q in questions],
                                   "decision_id": delegation.decision_id}})
-        shown.append(AnonymousBid(label=label, answers=[
-            (q, answers.get(str(q.pk), "")) for q in questions]))
+        shown.append(AnonymousBid(label=label, bid_id=bid.pk, answers=[
+            DelegatedAnswer(question=q, text=answers.get(str(q.pk), ""),
+                            summary=summaries.get((bid.pk, q.pk), ""))
+            for q in questions]))
     audit_record_many(actor=user, records=reads)
     return shown

@@ -25,16 +25,17 @@ from django.utils import timezone
 
 from citizens import phases
 from citizens.selectors.decisions import decision_result
-from citizens.services.decisions import decision_create, voter_recuse
+from citizens.services.decisions import decision_create, decision_withdraw, voter_recuse
 from commissioning.models import (
     AwardCriterion,
     CitizensDelegation,
+    DelegatedAnswerSummary,
     ModeratedScore,
     Tender,
     TenderQuestion,
 )
 from commissioning.permissions.evaluation import bid_organisation_ids
-from commissioning.selectors.citizens_delegation import DELEGABLE_KINDS
+from commissioning.selectors.citizens_delegation import DELEGABLE_KINDS, summaries_open
 from commissioning.selectors.evaluation import (
     assessable_bids,
     delegated_criterion_ids,
@@ -43,11 +44,14 @@ from commissioning.selectors.evaluation import (
 )
 from core.audit import audit_record
 from core.notifications import notify
+from core.outbox import enqueue
 
 Kind = AwardCriterion.Kind
 DELEGABLE_STATES = ("opened", "evaluation")
 SCORE_MAX = 10
+SUMMARY_MAX_CHARS = 600
 REFERENCE_PREFIX = "tender-questions-"
+APPLY_TASK = "commissioning.apply_citizens_delegation"
 
 
 def decision_reference(delegation: CitizensDelegation) -> str:
@@ -175,8 +179,14 @@ def _criterion_label(criterion: AwardCriterion, questions) -> str:
     return f"{criterion.name} ({texts})"[:200]
 
 
-def _scaled(value: str, criterion: AwardCriterion, score_max: int) -> int:
+def _scaled(value: str, criterion: AwardCriterion, score_max: int,
+            scale_points: list[int]) -> int:
+    """The panel's mean on the criterion's own range, then on its published scale: the
+    nearest point of the scale the evaluators use (the higher one when halfway), so a
+    panel's score reads like any moderated score."""
     points = Decimal(value) * criterion.max_score / (score_max or SCORE_MAX)
+    if scale_points:
+        return min(scale_points, key=lambda p: (abs(Decimal(p) - points), -p))
     return int(points.to_integral_value(ROUND_HALF_UP))
 
 
@@ -211,7 +221,8 @@ def delegation_apply(*, decision_id: int, actor=None) -> CitizensDelegation | No
                body=delegation.message,
                url=reverse("commissioning:evaluation", args=[tender.pk]))
         return delegation
-    criteria = list(delegation.criteria.all())
+    criteria = list(delegation.criteria.prefetch_related("scale"))
+    scales = {c.pk: sorted(p.score for p in c.scale.all()) for c in criteria}
     marks = result["criterion_scores"]
     source = f"Scored by the citizens' panel “{delegation.panel_title}”"
     bids = {str(b.pk): b for b in assessable_bids(tender)}
@@ -225,12 +236,13 @@ def delegation_apply(*, decision_id: int, actor=None) -> CitizensDelegation | No
             value = bid_marks.get(criterion_reference(criterion.pk))
             if value is None:
                 continue
-            score = _scaled(value, criterion, result["score_max"])
+            score = _scaled(value, criterion, result["score_max"], scales[criterion.pk])
             ModeratedScore.objects.update_or_create(bid=bid, criterion=criterion, defaults={
                 "score": score, "passed": None, "moderated_by": delegation.created_by,
                 "rationale": (f"{source} (decision {decision_id}) as {label}: a mean of "
                               f"{value} out of {result['score_max']}, {score} out of "
-                              f"{criterion.max_score}.")})
+                              f"{criterion.max_score}"
+                              f"{' on the published scale' if scales[criterion.pk] else ''}.")})
             written[str(criterion.pk)] = [score, None]
         audit_record(actor=actor, action="score.moderate", obj=bid,
                      organisation_id=tender.authority_id,
@@ -252,9 +264,13 @@ def delegation_apply(*, decision_id: int, actor=None) -> CitizensDelegation | No
 
 
 def on_decision_closed(sender, *, decision_id: int, reference: str, **kwargs) -> None:
-    """Receiver of ``citizens.signals.decision_closed`` for the decisions we asked for."""
+    """Receiver of ``citizens.signals.decision_closed`` for the decisions we asked for.
+
+    The scores are written by a task queued in the closing transaction (the outbox): the
+    vote closes whatever happens to the tender, and the write-back is retried until done
+    (``delegation_apply`` is idempotent)."""
     if reference.startswith(REFERENCE_PREFIX):
-        delegation_apply(decision_id=decision_id)
+        enqueue(APPLY_TASK, decision_id)
 
 
 @transaction.atomic
@@ -280,3 +296,86 @@ def member_declare(*, actor, delegation: CitizensDelegation, has_conflict: bool,
             voter_recuse(decision_id=delegation.decision_id, user=actor,
                          reason="a declared conflict of interest with a bidder")
     return declaration
+
+
+@transaction.atomic
+def delegation_recall(*, actor, delegation: CitizensDelegation, reason: str
+                      ) -> CitizensDelegation:
+    """Take delegated questions back before the panel's vote opens: its draft decision is
+    withdrawn and the questions go back to the evaluators."""
+    if not rules.has_perm("commissioning.recall_delegation", actor, delegation):
+        raise PermissionDenied("Only the tender's commissioners take questions back.")
+    delegation = (CitizensDelegation.objects.select_for_update().select_related("tender")
+                  .get(pk=delegation.pk))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the questions are taken back: the panel's "
+                                         "facilitators are told."})
+    if delegation.status != CitizensDelegation.Status.WITH_PANEL:
+        raise ValidationError("These questions are no longer with the panel.")
+    try:
+        decision_withdraw(actor=actor, decision_id=delegation.decision_id, reason=reason)
+    except ValidationError:
+        raise ValidationError("The panel's vote has opened, so the questions cannot be taken "
+                              "back: the panel's scores count when its vote closes, or the "
+                              "questions return to the evaluators if it is not quorate.") from None
+    tender = delegation.tender
+    numbers = ", ".join(str(q.number) for q in delegation.questions.order_by("number"))
+    delegation.status = CitizensDelegation.Status.RETURNED
+    delegation.applied_at = timezone.now()
+    delegation.message = (f"Taken back from the citizens' panel “{delegation.panel_title}” "
+                          f"before its vote opened ({reason}): the evaluators score question"
+                          f"{'s' if ',' in numbers else ''} {numbers} as usual.")
+    delegation.save(update_fields=["status", "message", "applied_at"])
+    audit_record(actor=actor, action="tender.delegation_recalled", obj=tender,
+                 organisation_id=tender.authority_id, summary=delegation.message,
+                 changes={"decision_id": delegation.decision_id, "reason": reason})
+    notify(recipients=[m.user for m in panel_of(tender)],
+           subject=f"Score questions {numbers} of {tender.title}",
+           body=delegation.message,
+           url=reverse("commissioning:evaluation", args=[tender.pk]))
+    return delegation
+
+
+@transaction.atomic
+def delegation_summaries_save(*, actor, delegation: CitizensDelegation,
+                              summaries: dict[tuple[int, int], str]) -> int:
+    """Save easy-read summaries of the delegated answers, keyed by (bid id, question id).
+
+    Written by the tender's commissioners (who read the answers, audited) for the panel's
+    members to read beside each answer; fixed once the panel's vote opens, so every member
+    scores what the others read. A blank summary removes one. Returns how many now stand."""
+    if not rules.has_perm("commissioning.summarise_delegated", actor, delegation):
+        raise PermissionDenied("Only the tender's commissioners without a conflict of "
+                               "interest summarise the answers.")
+    delegation = CitizensDelegation.objects.select_for_update().get(pk=delegation.pk)
+    if not summaries_open(delegation):
+        raise ValidationError("The panel's vote has opened: the summaries its members read "
+                              "cannot change now.")
+    bids = {int(pk) for pk in delegation.bid_labels}
+    questions = set(delegation.questions.values_list("pk", flat=True))
+    errors = {}
+    for (bid_id, question_id), text in summaries.items():
+        if bid_id not in bids or question_id not in questions:
+            raise ValidationError("Summarise the answers delegated to the panel only.")
+        if len((text or "").strip()) > SUMMARY_MAX_CHARS:
+            errors[f"summary_{bid_id}_{question_id}"] = (
+                f"Keep the summary to {SUMMARY_MAX_CHARS} characters or fewer")
+    if errors:
+        raise ValidationError(errors)
+    for (bid_id, question_id), text in summaries.items():
+        text = (text or "").strip()
+        if text:
+            DelegatedAnswerSummary.objects.update_or_create(
+                delegation=delegation, bid_id=bid_id, question_id=question_id,
+                defaults={"text": text, "written_by": actor})
+        else:
+            DelegatedAnswerSummary.objects.filter(delegation=delegation, bid_id=bid_id,
+                                                  question_id=question_id).delete()
+    count = delegation.summaries.count()
+    audit_record(actor=actor, action="tender.delegation_summarised", obj=delegation.tender,
+                 organisation_id=delegation.tender.authority_id,
+                 summary=f"Easy-read summaries for the citizens' panel “{delegation.panel_title}"
+                         f"”: {count} of {len(bids) * len(questions)} written",
+                 changes={"decision_id": delegation.decision_id, "summaries": count})
+    return count

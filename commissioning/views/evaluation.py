@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from commissioning.forms.evaluation import (
     ConflictForm,
     DelegationForm,
+    DelegationRecallForm,
+    DelegationSummariesForm,
     EvaluationFilter,
     ModerationForm,
     PanelMemberForm,
@@ -179,11 +181,62 @@ def delegated_answers(request, pk: int, delegation_pk: int):
                                 delegation_pk=delegation_pk)
     elif not rules.has_perm("commissioning.read_delegated_answers", request.user, delegation):
         raise PermissionDenied
+    bids = (delegation_selectors.delegated_answers(delegation=delegation, user=request.user)
+            if form is None else [])
     return render(request, "commissioning/evaluation/delegated_answers.html", {
         "tender": tender, "delegation": delegation, "form": form,
-        "bids": delegation_selectors.delegated_answers(delegation=delegation, user=request.user)
-        if form is None else [],
+        "bids": bids, "has_summaries": any(a.summary for b in bids for a in b.answers),
         "vote_url": reverse("citizens:vote", args=[delegation.decision_id])})
+
+
+@login_required
+def delegation_summaries(request, pk: int, delegation_pk: int):
+    """The tender's commissioners write an easy-read summary of each delegated answer."""
+    delegation = delegation_selectors.delegation_get_for_user(
+        user=request.user, tender_pk=pk, pk=delegation_pk,
+        perm="commissioning.summarise_delegated")
+    if request.method == "POST" and not delegation_selectors.summaries_open(delegation):
+        messages.error(request, "The panel's vote has opened: the summaries cannot change now.")
+        return redirect("commissioning:evaluation", pk=pk)
+    bids = delegation_selectors.delegated_answers(delegation=delegation, user=request.user,
+                                                  for_summary=True)
+    form = DelegationSummariesForm(request.POST or None, bids=bids,
+                                   max_chars=delegation_services.SUMMARY_MAX_CHARS)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = delegation_services.delegation_summaries_save(
+                actor=request.user, delegation=delegation, summaries=form.summaries())
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"Summaries saved: {count} of {len(form.rows)} answers "
+                             "have one.")
+            return redirect(reverse("commissioning:evaluation", args=[pk]) + "#citizens-panel")
+    return render(request, "commissioning/evaluation/delegation_summaries.html", {
+        "tender": delegation.tender, "delegation": delegation, "form": form,
+        "editable": delegation_selectors.summaries_open(delegation)})
+
+
+@login_required
+def delegation_recall(request, pk: int, delegation_pk: int):
+    """Take delegated questions back before the panel's vote opens (a confirmation page)."""
+    delegation = delegation_selectors.delegation_get_for_user(
+        user=request.user, tender_pk=pk, pk=delegation_pk,
+        perm="commissioning.recall_delegation")
+    form = DelegationRecallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delegation_services.delegation_recall(actor=request.user, delegation=delegation,
+                                                  reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(form, error, default_field="reason")
+        else:
+            messages.success(request, "The questions are back with the evaluators, and the "
+                             "panel's draft vote is withdrawn.")
+            return redirect(reverse("commissioning:evaluation", args=[pk]) + "#citizens-panel")
+    return render(request, "commissioning/evaluation/delegation_recall.html", {
+        "tender": delegation.tender, "delegation": delegation, "form": form,
+        "questions": sorted(q.number for q in delegation.questions.all())})
 
 
 @login_required

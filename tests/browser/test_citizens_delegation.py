@@ -1,5 +1,6 @@
 """A commissioner delegates an evaluation question to a citizens' panel and a panel member
-declares, reads the answers as Bid A and Bid B and scores them: in Chromium, checked by axe."""
+declares, reads the answers as Bid A and Bid B (with the commissioner's easy-read summaries) and
+scores them: in Chromium, checked by axe."""
 
 import datetime
 import re
@@ -71,6 +72,23 @@ def test_a_commissioner_delegates_a_question_and_a_member_scores_it(page,
     page.get_by_text("The questions are with the citizens' panel").wait_for()
     check(page)
     assert page.get_by_text("With the citizens' panel Care services panel").count() == 1
+    # Easy-read summaries of the answers, written before the vote opens.
+    page.get_by_role("link", name=re.compile("Write easy-read summaries")).click()
+    page.get_by_role("heading", name=re.compile("Easy-read summaries for")).wait_for()
+    check(page)
+    page.get_by_label(re.compile("Bid A, question 2: easy-read summary")).fill(
+        "They will employ 12 local people.")
+    page.get_by_role("button", name="Save summaries").click()
+    page.get_by_text("Summaries saved: 1 of 2 answers have one.").wait_for()
+    check(page)
+    # Taking the question back asks why first (not done here).
+    page.get_by_role("link", name=re.compile("Take the question back")).click()
+    page.get_by_role("heading", name=re.compile("Take question 2 back")).wait_for()
+    check(page)
+    page.get_by_role("button", name="Take the question back").click()
+    expect_error_summary(page)
+    check(page)
+    assert CitizensDelegation.objects.get().status == CitizensDelegation.Status.WITH_PANEL
 
     delegation = CitizensDelegation.objects.get()
     decision = decisions.decision_open(actor=approver,
@@ -92,6 +110,7 @@ def test_a_commissioner_delegates_a_question_and_a_member_scores_it(page,
     content = page.content()
     assert "Our answer to question 2" in content and "Our answer to question 1" not in content
     assert "Riverside" not in content and "Hillside" not in content
+    assert "They will employ 12 local people." in content and "In short" in content
     assert AuditEntry.objects.filter(action="bid.content_viewed",
                                      actor_id=members[0].pk).count() == 2
     page.get_by_role("link", name="give your scores on the vote page").click()

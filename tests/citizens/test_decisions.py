@@ -209,6 +209,21 @@ def test_score_decision_for_delegated_tender_questions(voting_panel, officer, me
                                                                   "answer:12": "2.6667"}
 
 
+def test_a_caller_takes_back_its_draft_decision_but_never_an_open_vote(voting_panel, officer,
+                                                                      facilitator):
+    draft = make(voting_panel, officer, reference="tender-questions-1-1")
+    services.decision_withdraw(actor=officer, decision_id=draft.pk, reason="Asked in error.")
+    assert not Decision.objects.filter(pk=draft.pk).exists()
+    entry = AuditEntry.objects.get(action="citizens.decision_withdraw")
+    assert entry.changes == {"reason": "Asked in error.", "reference": "tender-questions-1-1"}
+    assert Notification.objects.filter(recipient=facilitator, subject__contains="no longer asked"
+                                       ).exists()
+    voting = services.decision_open(actor=officer, decision=make(voting_panel, officer))
+    with pytest.raises(ValidationError, match="cannot be taken back"):
+        services.decision_withdraw(actor=officer, decision_id=voting.pk, reason="Too late.")
+    assert Decision.objects.get(pk=voting.pk).status == Decision.Status.OPEN
+
+
 def test_stv_decision(voting_panel, officer, members):
     # Alpha is elected with 3 of 4 first preferences; its surplus of 1 passes on at 1/3 a vote
     # per ballot (Beta 2/3, Gamma 1/3, plus Gamma's own first preference). Beta, now fewest, is

@@ -17,8 +17,9 @@ from commissioning.selectors.citizens_delegation import delegated_answers
 from commissioning.selectors.evaluation import evaluator_criteria, ranking
 from commissioning.services.citizens_delegation import delegation_create, member_declare
 from commissioning.services.evaluation import moderation_save, scores_save
+from commissioning.tasks import apply_citizens_delegation
 from commissioning.worklists import evaluation_tasks
-from core.models import AuditEntry
+from core.models import AuditEntry, OutboxMessage
 from organisations.models import Role
 from tests import factories
 from tests.commissioning import evaluation_support as support
@@ -91,6 +92,15 @@ def vote(decision, member, marks: dict[str, int]):
     content = {"scores": {o["id"]: {criterion: marks[o["label"]]}
                           for o in decision.config["options"]}}
     return citizen_decisions.ballot_cast(actor=member, decision=decision, content=content)
+
+
+def write_back(delegation) -> int:
+    """What the worker does once the vote has closed: the queued write-back task."""
+    queued = list(OutboxMessage.objects.filter(task_name="commissioning.apply_citizens_delegation"))
+    for message in queued:
+        apply_citizens_delegation(*message.args, **message.kwargs)
+    delegation.refresh_from_db()
+    return len(queued)
 
 
 def labels(delegation, setup):
@@ -179,7 +189,7 @@ def test_members_declare_before_reading_and_every_read_is_audited(setup):
     member_declare(actor=member, delegation=delegation, has_conflict=False)
     bids = delegated_answers(delegation=delegation, user=member)
     assert [b.label for b in bids] == ["Bid A", "Bid B"]
-    assert all([q.number for q, _ in b.answers] == [2] for b in bids)  # delegated answers only
+    assert all([a.question.number for a in b.answers] == [2] for b in bids)  # delegated only
     reads = AuditEntry.objects.filter(action="bid.content_viewed", actor_id=member.pk)
     assert reads.count() == 2
     assert all(r.changes["decision_id"] == delegation.decision_id for r in reads)
@@ -208,8 +218,8 @@ def test_the_panels_scores_become_the_moderated_scores_when_the_vote_closes(setu
     delegation = delegate(setup)
     decision = open_vote(setup, delegation)
     names = labels(delegation, setup)
-    marks = [{names["cheap"]: 1, names["dear"]: 10}, {names["cheap"]: 0, names["dear"]: 9},
-             {names["cheap"]: 2, names["dear"]: 8}]
+    marks = [{names["cheap"]: 0, names["dear"]: 10}, {names["cheap"]: 1, names["dear"]: 9},
+             {names["cheap"]: 0, names["dear"]: 10}]
     for member, mark in zip(setup["members"], marks, strict=True):
         vote(decision, member, mark)
     evaluator_marks = support.entries(setup["criteria"], quality=80, pass_fail=True)
@@ -219,11 +229,18 @@ def test_the_panels_scores_become_the_moderated_scores_when_the_vote_closes(setu
         moderation_save(bid=setup[key], actor=setup["evaluator"], entries=evaluator_marks)
     citizen_decisions.decision_close(actor=setup["approver"], decision=decision)
     delegation.refresh_from_db()
+    # The vote is closed; the scores are written by the task queued with the close.
+    assert delegation.status == CitizensDelegation.Status.WITH_PANEL
+    assert not ModeratedScore.objects.filter(criterion=setup["criteria"]["social_value"]).exists()
+    assert write_back(delegation) == 1
     assert delegation.status == CitizensDelegation.Status.SCORED
+    apply_citizens_delegation(decision.pk)  # delivered twice: nothing changes
+    assert ModeratedScore.objects.filter(criterion=setup["criteria"]["social_value"]).count() == 2
     social = setup["criteria"]["social_value"]
     cheap = ModeratedScore.objects.get(bid=setup["cheap"], criterion=social)
     dear = ModeratedScore.objects.get(bid=setup["dear"], criterion=social)
-    assert (cheap.score, dear.score) == (10, 90)  # means 1 and 9 out of 10, on 0 to 100
+    # Means of 0.33 and 9.67 out of 10 are 3 and 97 out of 100: 0 and 100 on the scale.
+    assert (cheap.score, dear.score) == (0, 100)
     assert "citizens' panel “Care services panel”" in cheap.rationale
     entry = AuditEntry.objects.filter(action="score.moderate", object_id=str(setup["dear"].pk)
                                       ).order_by("-id").first()
@@ -247,7 +264,7 @@ def test_a_vote_that_is_not_quorate_leaves_the_questions_to_the_evaluators(setup
     names = labels(delegation, setup)
     vote(decision, setup["members"][0], {names["cheap"]: 3, names["dear"]: 4})
     citizen_decisions.decision_close(actor=setup["approver"], decision=decision)
-    delegation.refresh_from_db()
+    assert write_back(delegation) == 1
     assert delegation.status == CitizensDelegation.Status.RETURNED
     assert "did not reach its quorum" in delegation.message
     assert "the evaluators score question 2 as usual" in delegation.message
@@ -327,3 +344,126 @@ def test_role_matrix(setup, client, provider_admin, other_commissioner, platform
         assert b"Bid A" in answers.content and b"Our answer to question 2" in answers.content
         assert b"Riverside" not in answers.content  # …the answers never say whose they are
         assert b"Our answer to question 1" not in answers.content
+
+
+def summaries_url(delegation):
+    return reverse("commissioning:delegation_summaries",
+                   args=[delegation.tender_id, delegation.pk])
+
+
+def recall_url(delegation):
+    return reverse("commissioning:delegation_recall", args=[delegation.tender_id, delegation.pk])
+
+
+def test_commissioners_write_easy_read_summaries_that_members_read_beside_the_answers(
+        setup, client):
+    tender = opened(setup)
+    delegation = delegate(setup)
+    names = labels(delegation, setup)
+    client.force_login(setup["commissioner"])
+    overview = client.get(reverse("commissioning:evaluation", args=[tender.pk])).content.decode()
+    assert "Easy-read summaries: 0 of 2 answers." in overview
+    assert summaries_url(delegation) in overview
+    page = client.get(summaries_url(delegation))
+    assert page.status_code == 200
+    assert b"Our answer to question 2" in page.content and b"Riverside" not in page.content
+    reads = AuditEntry.objects.filter(action="bid.content_viewed",
+                                      actor_id=setup["commissioner"].pk)
+    assert reads.count() == 2 and "to summarise them for" in reads.first().summary
+    cheap, dear = (f"summary_{setup[k].pk}_{setup['social'].pk}" for k in ("cheap", "dear"))
+    too_long = client.post(summaries_url(delegation), {cheap: "x" * 601, dear: "Jobs."})
+    assert too_long.status_code == 200
+    assert b"Keep the summary to 600 characters or fewer" in too_long.content
+    assert not delegation.summaries.exists()  # nothing half-saved
+    saved = client.post(summaries_url(delegation),
+                        {cheap: "They will employ 12 local people.", dear: ""})
+    assert saved.status_code == 302
+    assert delegation.summaries.get().text == "They will employ 12 local people."
+    assert AuditEntry.objects.filter(action="tender.delegation_summarised").exists()
+    # Members read the summary beside the whole answer, under the bid's letter.
+    decision = open_vote(setup, delegation)
+    member = setup["members"][0]
+    member_declare(actor=member, delegation=delegation, has_conflict=False)
+    client.force_login(member)
+    answers = client.get(reverse("commissioning:delegated_answers",
+                                 args=[tender.pk, delegation.pk])).content.decode()
+    assert "In short" in answers and "They will employ 12 local people." in answers
+    assert f"Read all of {names['cheap']}'s answer to question 2" in answers
+    assert answers.count("In short") == 1  # the other answer has no summary: shown whole
+    # Once the vote is open, the summaries are fixed: every member scores what others read.
+    client.force_login(setup["commissioner"])
+    refused = client.post(summaries_url(delegation), {cheap: "Changed.", dear: ""})
+    assert refused.status_code == 302
+    assert delegation.summaries.get().text == "They will employ 12 local people."
+    from commissioning.services.citizens_delegation import delegation_summaries_save
+
+    with pytest.raises(ValidationError, match="vote has opened"):
+        delegation_summaries_save(actor=setup["commissioner"], delegation=delegation,
+                                  summaries={(setup["cheap"].pk, setup["social"].pk): "No."})
+    assert decision.status == Decision.Status.OPEN
+
+
+def test_only_the_tenders_unconflicted_managers_summarise(setup, client, other_commissioner):
+    opened(setup)
+    delegation = delegate(setup)
+    conflicted = support.staff(setup["tender"].authority, Role.COMMISSIONER)
+    support.declare(conflicted, setup["tender"], setup["cheap"].organisation)
+    for person, status in ((setup["evaluator"], 404), (setup["members"][0], 404),
+                           (other_commissioner, 404), (conflicted, 403)):
+        client.force_login(person)
+        assert client.get(summaries_url(delegation)).status_code == status
+    assert not AuditEntry.objects.filter(action="bid.content_viewed").exists()
+
+
+def test_questions_are_taken_back_before_the_vote_opens(setup, client):
+    tender = opened(setup)
+    delegation = delegate(setup)
+    decision_id = delegation.decision_id
+    client.force_login(setup["evaluator"])
+    assert client.post(recall_url(delegation), {"reason": "No."}).status_code == 404
+    client.force_login(setup["commissioner"])
+    page = client.get(recall_url(delegation))
+    assert b"Take question 2 back from Care services panel" in page.content
+    blank = client.post(recall_url(delegation), {"reason": " "})
+    assert b"Say why the questions are taken back" in blank.content
+    done = client.post(recall_url(delegation), {"reason": "The panel cannot meet in time."})
+    assert done.status_code == 302
+    delegation.refresh_from_db()
+    assert delegation.status == CitizensDelegation.Status.RETURNED
+    assert "The panel cannot meet in time." in delegation.message
+    assert not Decision.objects.filter(pk=decision_id).exists()
+    assert AuditEntry.objects.filter(action="citizens.decision_withdraw").exists()
+    assert AuditEntry.objects.filter(action="tender.delegation_recalled").exists()
+    assert setup["criteria"]["social_value"] in evaluator_criteria(tender)
+    # The question can go to a panel again.
+    again = delegate(setup)
+    open_vote(setup, again)
+    assert b"Take the question back" not in client.get(
+        reverse("commissioning:evaluation", args=[tender.pk])).content
+    from commissioning.services.citizens_delegation import delegation_recall
+
+    with pytest.raises(ValidationError, match="vote has opened"):
+        delegation_recall(actor=setup["commissioner"], delegation=again, reason="Too late.")
+    again.refresh_from_db()
+    assert again.status == CitizensDelegation.Status.WITH_PANEL
+
+
+def test_the_panels_mean_is_put_on_the_published_scale(setup):
+    from commissioning.models import ScaleDescriptor
+
+    social = setup["criteria"]["social_value"]
+    social.scale.all().delete()
+    for points in (0, 25, 50, 75, 100):
+        ScaleDescriptor.objects.create(criterion=social, score=points, descriptor=f"{points}")
+    opened(setup)
+    delegation = delegate(setup)
+    decision = open_vote(setup, delegation)
+    names = labels(delegation, setup)
+    for member, (cheap, dear) in zip(setup["members"], [(7, 6), (7, 6), (7, 6)], strict=True):
+        vote(decision, member, {names["cheap"]: cheap, names["dear"]: dear})
+    citizen_decisions.decision_close(actor=setup["approver"], decision=decision)
+    write_back(delegation)
+    scores = {m.bid_id: m for m in ModeratedScore.objects.filter(criterion=social)}
+    # 7 of 10 is 70 of 100, nearest 75; 6 of 10 is 60, nearest 50 (the evaluators' points).
+    assert (scores[setup["cheap"].pk].score, scores[setup["dear"].pk].score) == (75, 50)
+    assert "on the published scale" in scores[setup["cheap"].pk].rationale

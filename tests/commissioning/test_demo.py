@@ -11,7 +11,9 @@ from commissioning.demo.content import SEALED_PHRASE
 from commissioning.models import (
     Bid,
     BidReceipt,
+    CitizensDelegation,
     Clarification,
+    ModeratedScore,
     Release,
     StagedProcedure,
     Tender,
@@ -70,6 +72,15 @@ def test_seed_demo_covers_every_state_and_is_idempotent(media_root):
         "round_id", flat=True)], status=Bid.Status.SUBMITTED)
     assert staged_bids.count() == 7
     assert not staged_bids.filter(supplier_information__attached_at__isnull=True).exists()
+
+    # The young commissioners scored the youth tender's quality questions (easy-read answers).
+    youth = Tender.objects.get(reference="NSH-2026-012")
+    delegation = youth.citizens_delegations.get()
+    assert delegation.status == CitizensDelegation.Status.SCORED
+    assert delegation.panel_title == "Northshire Young Commissioners"
+    assert delegation.summaries.count() == 3 * 2  # three bids, questions 1 and 2
+    quality = youth.criteria.get(kind="quality")
+    assert ModeratedScore.objects.filter(criterion=quality).count() == 3
 
     phrase = SEALED_PHRASE.encode()
     for content in Bid.objects.values_list("sealed_content", flat=True):
