@@ -208,19 +208,11 @@ def delegation_apply(*, decision_id: int, actor=None) -> CitizensDelegation | No
     questions = ", ".join(str(q.number) for q in delegation.questions.order_by("number"))
     delegation.applied_at = timezone.now()
     if not result["quorate"]:
-        delegation.status = CitizensDelegation.Status.RETURNED
-        delegation.message = (f"The citizens' panel “{delegation.panel_title}” did not reach its "
-                              f"quorum, so its scores do not count: the evaluators score "
-                              f"question{'s' if ',' in questions else ''} {questions} as usual.")
-        delegation.save(update_fields=["status", "message", "applied_at"])
-        audit_record(actor=actor, action="tender.delegation_returned", obj=tender,
-                     organisation_id=tender.authority_id, summary=delegation.message,
-                     changes={"decision_id": decision_id})
-        notify(recipients=[*(m.user for m in panel_of(tender)), *runners_of(tender.authority)],
-               subject=f"Score questions {questions} of {tender.title}",
-               body=delegation.message,
-               url=reverse("commissioning:evaluation", args=[tender.pk]))
-        return delegation
+        return _hand_back(
+            delegation, actor=actor, action="tender.delegation_returned",
+            why=f"The citizens' panel “{delegation.panel_title}” did not reach its quorum, so "
+                "its scores do not count", changes={"decision_id": decision_id},
+            also_tell=runners_of(tender.authority))
     criteria = list(delegation.criteria.prefetch_related("scale"))
     scales = {c.pk: sorted(p.score for p in c.scale.all()) for c in criteria}
     marks = result["criterion_scores"]
@@ -319,18 +311,26 @@ def delegation_recall(*, actor, delegation: CitizensDelegation, reason: str
         raise ValidationError("The panel's vote has opened, so the questions cannot be taken "
                               "back: the panel's scores count when its vote closes, or the "
                               "questions return to the evaluators if it is not quorate.") from None
+    return _hand_back(
+        delegation, actor=actor, action="tender.delegation_recalled",
+        why=f"Taken back from the citizens' panel “{delegation.panel_title}” before its vote "
+            f"opened ({reason})",
+        changes={"decision_id": delegation.decision_id, "reason": reason})
+
+
+def _hand_back(delegation: CitizensDelegation, *, actor, action: str, why: str, changes: dict,
+               also_tell=()) -> CitizensDelegation:
+    """The questions go back to the evaluators (audited, the evaluators told)."""
     tender = delegation.tender
     numbers = ", ".join(str(q.number) for q in delegation.questions.order_by("number"))
     delegation.status = CitizensDelegation.Status.RETURNED
     delegation.applied_at = timezone.now()
-    delegation.message = (f"Taken back from the citizens' panel “{delegation.panel_title}” "
-                          f"before its vote opened ({reason}): the evaluators score question"
+    delegation.message = (f"{why}: the evaluators score question"
                           f"{'s' if ',' in numbers else ''} {numbers} as usual.")
     delegation.save(update_fields=["status", "message", "applied_at"])
-    audit_record(actor=actor, action="tender.delegation_recalled", obj=tender,
-                 organisation_id=tender.authority_id, summary=delegation.message,
-                 changes={"decision_id": delegation.decision_id, "reason": reason})
-    notify(recipients=[m.user for m in panel_of(tender)],
+    audit_record(actor=actor, action=action, obj=tender, organisation_id=tender.authority_id,
+                 summary=delegation.message, changes=changes)
+    notify(recipients=[*(m.user for m in panel_of(tender)), *also_tell],
            subject=f"Score questions {numbers} of {tender.title}",
            body=delegation.message,
            url=reverse("commissioning:evaluation", args=[tender.pk]))
