@@ -76,8 +76,9 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=6)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--max-seconds", type=int, default=600)
-    parser.add_argument("--solver", default="highspy",
-                        help="the library's solver backend: highspy, mip (CBC), mip-highs")
+    parser.add_argument("--solver", default="highs",
+                        help="highs (the portal's, default), highspy (the library's HiGHS "
+                             "backend as it comes), mip (CBC), mip-highs")
     parser.add_argument("--algorithm", default="maximin")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -25,7 +25,12 @@ from importlib.metadata import version
 from typing import Any
 
 LIBRARY = "sortition-algorithms"
-SOLVER = "highspy"
+# New draws use HiGHS through the library's highspy backend, with the portal's corrections
+# (``_portal_highs``). "highspy" names the library's backend as it comes: draws made with it
+# before "highs" existed re-run with it, and their commitments carry no solver.
+SOLVER = "highs"
+LIBRARY_HIGHS = "highspy"
+SOLVERS = (SOLVER, LIBRARY_HIGHS, "mip", "mip-cbc", "mip-highs")
 ID, HOUSEHOLD = "id", "household"
 SWITCHED_TO_MAXIMIN = "gurobi_unavailable_switching"
 HASH_SEED = "0"
@@ -40,11 +45,11 @@ def solver_problem(solver: str) -> str:
     """Why the named solver backend cannot run here, or "" when it can."""
     from importlib.util import find_spec
 
-    if solver not in ("highspy", "mip", "mip-cbc", "mip-highs"):
-        return f"The solver “{solver}” is not one this portal runs (highspy or mip)."
+    if solver not in SOLVERS:
+        return f"The solver “{solver}” is not one this portal runs (highs, highspy or mip)."
     if solver.startswith("mip") and find_spec("mip") is None:
         return ("The mip solver is configured but the mip package is not installed: install "
-                "it or set CITIZENS_SORTITION_SOLVER to highspy.")
+                "it or set CITIZENS_SORTITION_SOLVER to highs.")
     return ""
 
 
@@ -52,12 +57,13 @@ def commitment(*, seats: int, pool: list[dict], quotas: list[dict], algorithm: s
                already_selected: list[str], solver: str = SOLVER) -> str:
     """SHA-256 of the frozen inputs, published before the seed is drawn.
 
-    The solver is part of what decides the panel; it enters the hash only when it is not
-    the default, so that commitments published before it could be chosen still verify."""
+    The solver is part of what decides the panel; it enters the hash unless it is the
+    library's own highspy backend, so that commitments published before a solver could be
+    chosen still verify."""
     payload = {"seats": seats, "pool": sorted(pool, key=lambda row: row[ID]),
                "quotas": sorted(quotas, key=lambda q: (q["feature"], q["value"])),
                "algorithm": algorithm, "already_selected": sorted(already_selected)}
-    if solver != SOLVER:
+    if solver != LIBRARY_HIGHS:
         payload["solver"] = solver
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()
@@ -208,7 +214,7 @@ def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
     settings = Settings(
         id_column=ID, columns_to_keep=[], check_same_address=True,
         check_same_address_columns=[HOUSEHOLD], selection_algorithm=algorithm,
-        solver_backend=solver, random_number_seed=seed)
+        solver_backend=LIBRARY_HIGHS if solver == SOLVER else solver, random_number_seed=seed)
     head, rows = _people_table(pool, feature_names)
     people, _ = read_in_people(head, rows, features, settings)
     chosen = None
@@ -219,7 +225,8 @@ def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
         chosen, _ = read_in_people(head, chosen_rows, features, settings)
     # The library prints and logs every solver iteration; the report and the progress
     # callback carry what matters, so keep worker logs readable.
-    with contextlib.redirect_stdout(io.StringIO()), _quiet_library_logs():
+    tuned = _portal_highs() if solver == SOLVER else contextlib.nullcontext()
+    with contextlib.redirect_stdout(io.StringIO()), _quiet_library_logs(), tuned:
         success, panels, report = run_stratification(
             features, people, seats, settings, already_selected=chosen,
             max_seconds=max_seconds, progress_reporter=_Progress(progress))
@@ -230,6 +237,60 @@ def _select_here(*, seats: int, pool: list[dict], quotas: list[dict], seed: int,
         probabilities=_probabilities(report), algorithm_used=_algorithm_used(report, algorithm),
         report=json.loads(json.dumps(serialized, default=str)), error=error,
         seconds=round(time.monotonic() - started, 2))
+
+
+@contextlib.contextmanager
+def _portal_highs():
+    """The library's highspy backend, corrected and tuned for the problems a draw solves.
+
+    Maximin solves one small integer programme per person in the pool (a committee meeting
+    every quota that maximises the members' weights), then a few hundred more, so the cost
+    of each call is the cost of the draw (measured in ``benchmarks/README.md``):
+
+    - the library's ``set_objective`` calls highspy's ``maximize``/``minimize``, which solve
+      the model, and ``optimize`` then solves it again: here the objective is only set;
+    - for a model of a few dozen rows, presolve and the feasibility-jump heuristic take most
+      of a solve, so both are off;
+    - one thread, so the solver's path, and the panel, do not depend on the machine's cores;
+    - values are read from one copy of the solution per solve, not one call per person.
+
+    Patched for the duration of one draw only; draws run in their own interpreter."""
+    import highspy
+    from sortition_algorithms.committee_generation.solver import HighsSolver, SolverSense
+
+    original = {name: HighsSolver.__dict__[name]
+                for name in ("__init__", "set_objective", "optimize", "get_value")}
+
+    def __init__(self, *args, **kwargs):
+        original["__init__"](self, *args, **kwargs)
+        self._h.setOptionValue("presolve", "off")
+        self._h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+        self._h.setOptionValue("threads", 1)
+        self._values = []
+
+    def set_objective(self, expr, sense):
+        self._objective_sense = sense
+        self._h.setObjective(expr, highspy.ObjSense.kMaximize if sense == SolverSense.MAXIMIZE
+                             else highspy.ObjSense.kMinimize)
+
+    def optimize(self):
+        status = original["optimize"](self)
+        self._values = list(self._h.getSolution().col_value)
+        return status
+
+    def get_value(self, var):
+        return float(self._values[var.index])
+
+    highspy.Highs.resetGlobalScheduler(True)  # the thread count applies from a fresh scheduler
+    for name, function in (("__init__", __init__), ("set_objective", set_objective),
+                           ("optimize", optimize), ("get_value", get_value)):
+        setattr(HighsSolver, name, function)
+    try:
+        yield
+    finally:
+        for name, function in original.items():
+            setattr(HighsSolver, name, function)
+        highspy.Highs.resetGlobalScheduler(True)
 
 
 @contextlib.contextmanager

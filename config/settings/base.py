@@ -360,9 +360,10 @@ CITIZENS_DATA_KEYS = env_list("CITIZENS_DATA_KEYS")
 # HiGHS (open source). Set to 1 only where gurobipy and its licence are installed.
 CITIZENS_LEXIMIN_ENABLED = env("CITIZENS_LEXIMIN_ENABLED", "") == "1"
 CITIZENS_SELECTION_MAX_SECONDS = int(env("CITIZENS_SELECTION_MAX_SECONDS", "300"))
-# The sortition library's solver backend for new draws: "highspy" (default, installed) or
-# "mip" (CBC; needs the mip package). Each draw records its own, so it can be re-run (ADR 0026).
-CITIZENS_SORTITION_SOLVER = env("CITIZENS_SORTITION_SOLVER", "highspy")
+# The solver for new draws: "highs" (default: HiGHS with the portal's corrections), "highspy"
+# (the library's HiGHS backend as it comes) or "mip" (CBC; needs the mip package). Each draw
+# records its own, so it can be re-run (ADR 0026).
+CITIZENS_SORTITION_SOLVER = env("CITIZENS_SORTITION_SOLVER", "highs")
 # Where the operator serves the nightly `manage.py export_ocds` files, if anywhere (a folder URL
 # holding releases.json and records.json); the /ocds/ page links them when set.
 OCDS_BULK_URL = env("OCDS_BULK_URL", "").rstrip("/")

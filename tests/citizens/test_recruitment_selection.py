@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from citizens import crypto
+from citizens import crypto, sortition
 from citizens.models import PanelMembership, PoolEntry, SelectionRun, SensitiveAnswers
 from citizens.services import recruitment, selection
 from citizens.services.panels import panel_set_registration
@@ -154,6 +154,27 @@ def test_selection_meets_quotas_is_reproducible_and_invites(recruiting, commissi
     assert invited.count() == 6
     assert OutboxMessage.objects.filter(task_name="citizens.send_invitation").count() == 6
     call_command("verify_selection", str(run.pk))
+
+
+def test_a_panel_drawn_with_the_librarys_own_highs_backend_still_verifies(recruiting,
+                                                                          commissioner, settings):
+    # Draws made before the portal's corrected backend ("highs") existed recorded "highspy":
+    # they re-run with the library's backend as it comes, and both meet the quotas.
+    fill_pool(recruiting, 20)
+    settings.CITIZENS_SORTITION_SOLVER = "highspy"
+    run = draw(recruiting, commissioner, seed=424242)
+    assert run.status == SelectionRun.Status.SUCCEEDED, run.error
+    assert run.solver == "highspy"
+    assert selection.selection_verify(run=run) == (True, sorted(run.selected))
+    pool = {row["id"]: row for row in run.pool}
+    for solver in ("highspy", "highs"):
+        outcome = sortition.select(seats=6, pool=run.pool, quotas=run.quotas, seed=424242,
+                                   algorithm="maximin", solver=solver)
+        assert outcome.success, outcome.error
+        assert sum(pool[pid]["gender"] == "woman" for pid in outcome.selected) == 3
+        assert len({pool[pid]["household"] for pid in outcome.selected}) == 6
+        if solver == "highspy":
+            assert outcome.selected == sorted(run.selected)
 
 
 def test_the_seed_comes_after_the_freeze_and_only_once(recruiting, commissioner):
