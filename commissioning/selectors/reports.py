@@ -187,13 +187,19 @@ def _name_authorities(rows) -> None:
 @contextmanager
 def analytical_session():
     """Settings for the few big aggregates of a report, for this transaction only: memory
-    enough to hash a million rows without spilling to disk, and no JIT compilation (which
-    costs more than it saves on queries of a second or two). Nothing changes elsewhere."""
+    enough to hash a million rows without spilling to disk, no JIT compilation (which
+    costs more than it saves on queries of a second or two), and no plain index scans. An
+    aggregate over most of a table grouped by authority otherwise reads the awards through
+    the (authority, notice) index to skip a sort, visiting the heap row by row: over a
+    million awards that took 2.5 s where a sequential scan and a sort take 1.4 s (benchmarks
+    README). Scoped to one authority, a bitmap scan of the same index is used instead.
+    Nothing changes elsewhere."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
                 cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL enable_indexscan = off")
         yield
 
 
