@@ -116,7 +116,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def pytest_collection_modifyitems(items):
-    """The longest tests (every URL and form as every person, a class per group of people)
-    first, so that with `pytest -n` (and `--no-loadscope-reorder`) each group starts at once on
-    a worker of its own and the workers share everything else meanwhile."""
+    """The longest tests (every URL as every role and every form as every person, a class per
+    group of people) first, so that with `pytest -n` (and `--no-loadscope-reorder`) each group
+    starts at once on a worker of its own and the workers share everything else meanwhile."""
     items.sort(key=lambda item: "tests/fuzz/test_no_server_errors.py" not in str(item.path))
