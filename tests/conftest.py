@@ -115,8 +115,21 @@ def pytest_terminal_summary(terminalreporter):
     summary.write(terminalreporter)
 
 
+LONGEST_FIRST = (
+    # every URL as every role and every form as every person, a class per group of people
+    "tests/fuzz/test_no_server_errors.py",
+    # the crawls of every URL pattern for sealed and opened bids (two classes after opening)
+    "tests/commissioning/test_sealed_guarantees.py",
+)
+
+
 def pytest_collection_modifyitems(items):
-    """The longest tests (every URL as every role and every form as every person, a class per
-    group of people) first, so that with `pytest -n` (and `--no-loadscope-reorder`) each group
-    starts at once on a worker of its own and the workers share everything else meanwhile."""
-    items.sort(key=lambda item: "tests/fuzz/test_no_server_errors.py" not in str(item.path))
+    """The longest tests first, so that with `pytest -n` (and `--no-loadscope-reorder`) each
+    fuzz group starts at once on a worker of its own, the long crawls follow, and the workers
+    share everything else meanwhile."""
+    def rank(item) -> int:
+        path = str(item.path)
+        return next((i for i, long in enumerate(LONGEST_FIRST) if long in path),
+                    len(LONGEST_FIRST))
+
+    items.sort(key=rank)

@@ -438,13 +438,15 @@ def _awarded_paths(awarded) -> list[str]:
     return sorted(path for path in set(_candidate_paths(values)) if "logout" not in path)
 
 
-def test_every_page_that_shows_opened_bid_content_has_audited_the_read(awarded):
-    """Crawl every URL pattern as every role: a page showing any bid's answers, prices, file
-    names or file contents must have written a bid.content_viewed entry for that bid and that
-    person in the same request. New apps' pages are found by the resolver, not listed here."""
+def _pages_showing_bid_content(awarded, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Crawl every URL pattern as each of `roles`: a page showing any bid's answers, prices,
+    file names or file contents must have written a bid.content_viewed entry for that bid and
+    that person in the same request. New apps' pages are found by the resolver, not listed
+    here. Returns (role, path) for every page that showed bid content."""
     paths = _awarded_paths(awarded)
     shown: list[tuple[str, str]] = []
-    for role, viewer in awarded["viewers"].items():
+    for role in roles:
+        viewer = awarded["viewers"][role]
         for path, response in _crawl(viewer, paths):
             body = _body(response)
             for key, bid in awarded["bids"].items():
@@ -456,10 +458,27 @@ def test_every_page_that_shows_opened_bid_content_has_audited_the_read(awarded):
                     action="bid.content_viewed", actor_id=viewer.pk, object_id=str(bid.pk),
                     sequence__gt=response.audit_baseline).exists(), (
                     f"{path} shows bid #{bid.pk} content to the {role} without an audit entry")
-    ranking = reverse("commissioning:ranking", args=[awarded["tender"].pk])
-    award = reverse("commissioning:award", args=[awarded["award"].pk])
-    assert ("commissioner", ranking) in shown and ("commissioner", award) in shown
-    assert not [path for role, path in shown if role in ("other provider", "platform admin")]
+    return shown
+
+
+# Two classes, so that pytest-xdist (--dist loadscope) crawls as the two halves of the roles on
+# a worker each (tests/conftest.py schedules them straight after the fuzz groups).
+class TestEveryPageShowingOpenedBidContentAuditsTheRead:
+    def test_as_the_authority_and_the_platform_admin(self, awarded):
+        shown = _pages_showing_bid_content(
+            awarded, ("commissioner", "approver", "evaluator", "platform admin"))
+        ranking = reverse("commissioning:ranking", args=[awarded["tender"].pk])
+        award = reverse("commissioning:award", args=[awarded["award"].pk])
+        assert ("commissioner", ranking) in shown and ("commissioner", award) in shown
+        assert not [path for role, path in shown if role == "platform admin"]
+
+
+class TestEveryPageShowingOpenedBidContentToBiddersAuditsTheRead:
+    def test_as_the_bidders_another_provider_and_anonymous(self, awarded):
+        shown = _pages_showing_bid_content(
+            awarded, ("first bidder", "second bidder", "other provider", "anonymous"))
+        assert {role for role, _ in shown} >= {"first bidder", "second bidder"}
+        assert not [path for role, path in shown if role == "other provider"]
 
 
 @pytest.fixture(autouse=True)
