@@ -167,9 +167,13 @@ def _owner_paths(model, organisation_model, user_model) -> tuple[list[str], list
 
 def role_profile(user) -> tuple:
     """A person's roles, without the objects they hold them on: platform flags, the kind of
-    each organisation they belong to with their role there, and the role and status of each
-    membership of another kind they hold (a citizen panel's, say; any model named
-    ``...Membership`` with a foreign key to the person counts, so new apps are covered)."""
+    each organisation they belong to with their role there, and their standing elsewhere:
+    each model that says who a person is (a one-to-one to them, or a foreign key named
+    ``user``: a citizen profile, an authenticator, an adviser on a roster, an evaluator of a
+    tender), with the role and status of each ``...Membership`` they hold (a citizen panel's,
+    say). Models are found from their metadata, so new apps are covered. A person with no
+    standing at all may still act on what they created (a team leading a spin-out
+    application), which says nothing about anyone else: each is a profile of their own."""
     if user is None:
         return ("anonymous",)
     from organisations.models import Membership
@@ -178,14 +182,23 @@ def role_profile(user) -> tuple:
                        .values_list("organisation__kind", "role")))
     held = []
     for model in apps.get_models():
-        if model is Membership or not model.__name__.endswith("Membership"):
+        if model is Membership:
             continue
         to_user = [f.name for f in model._meta.concrete_fields
-                   if f.many_to_one and f.related_model is type(user)]
-        choices = [f.name for f in model._meta.concrete_fields if f.choices]
+                   if f.related_model is type(user) and (
+                       f.one_to_one or (f.many_to_one and f.name == "user"))]
+        choices = ([f.name for f in model._meta.concrete_fields if f.choices]
+                   if model.__name__.endswith("Membership") else [])
         for name in to_user:
-            rows = model._base_manager.filter(**{name: user.pk}).values_list(*choices)
-            held += [(model._meta.label, name, *row) for row in set(rows)]
+            rows = model._base_manager.filter(**{name: user.pk})
+            if choices:
+                held += [(model._meta.label, name, *row)
+                         for row in set(rows.values_list(*choices))]
+            elif rows.exists():
+                held.append((model._meta.label, name))
+    standing = [row for row in held if row[0] != "account.EmailAddress"]
+    if not roles and not standing and not user.is_superuser and not user.is_staff:
+        return ("no role", user.pk)
     return (user.is_superuser, bool(getattr(user, "is_platform_admin", False)), user.is_staff,
             tuple(roles), tuple(sorted(held)))
 

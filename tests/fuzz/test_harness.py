@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from organisations.models import Membership
+from organisations.models import Membership, Role
 from tests.fuzz.harness import Harness
 from tests.fuzz.portal import Form, FormField, parse_page, url_patterns
 
@@ -76,3 +76,21 @@ def test_forms_are_read_from_the_page_with_their_options():
     assert fields["lot"].options == ["", "3"] and fields["lot"].value == "3"
     assert fields["notes"].value == "x" and fields["upload"].kind == "file"
     assert isinstance(form, Form) and isinstance(fields["kind"], FormField)
+
+
+def test_role_profiles_group_people_by_roles_not_by_their_objects():
+    from tests import factories
+    from tests.fuzz.harness import role_profile
+
+    one, other = factories.OrganisationFactory(), factories.OrganisationFactory()
+    authority = factories.AuthorityFactory()
+    admin_one = factories.member(one, Role.PROVIDER_ADMIN)
+    admin_other = factories.member(other, Role.PROVIDER_ADMIN)
+    writer = factories.member(one, Role.BID_WRITER)
+    commissioner = factories.member(authority, Role.COMMISSIONER)
+    with_totp = factories.with_totp(factories.member(authority, Role.COMMISSIONER))
+    nobody, nobody_else = factories.UserFactory(), factories.UserFactory()
+    assert role_profile(admin_one) == role_profile(admin_other)
+    profiles = [role_profile(person) for person in
+                (admin_one, writer, commissioner, with_totp, nobody, nobody_else, None)]
+    assert len(set(profiles)) == len(profiles)  # a person with no role is a profile alone
