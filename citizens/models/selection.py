@@ -45,6 +45,8 @@ class SelectionRun(TimeStampedModel):
                                   on_delete=models.PROTECT, related_name="+")
     algorithm_requested = models.CharField(max_length=20, default="maximin")
     algorithm_used = models.CharField(max_length=20, blank=True)
+    # New runs record CITIZENS_SORTITION_SOLVER (default "highs", selection_freeze); the
+    # column's default is for runs drawn before a solver was recorded: the library's backend.
     solver = models.CharField(max_length=20, default="highspy")
     library_version = models.CharField(max_length=20, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
