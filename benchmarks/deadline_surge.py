@@ -79,7 +79,9 @@ def main() -> None:
             server = support.start_gunicorn(url, workers=args.workers, threads=args.threads,
                                             port=args.port, env=env)
             try:
+                cpu = support.CpuMeter(server.process.pid)
                 outcome = _surge(server.port, plan, args, faults)
+                outcome.cpu = cpu.read()
             finally:
                 server.stop()
             result = _verify(plan, outcome, args, faults)
@@ -226,6 +228,7 @@ class Outcome:
         self.retried_bidders = 0
         self.draft_pages_after_outage = 0
         self.arrival_lag: list[float] = []
+        self.cpu: dict = {}
 
     def add(self, name: str, value) -> None:
         with self.lock:
@@ -446,6 +449,9 @@ def _verify(plan: dict, outcome: Outcome, args, faults: Faults) -> dict:
         "upload": _percentiles(outcome.upload), "submit": _percentiles(outcome.submit),
         "slowest_request_ms": round(outcome.slowest * 1000, 1),
         "arrival_lag_max_ms": round(max(outcome.arrival_lag or [0]) * 1000, 1),
+        "cpu_seconds": outcome.cpu,
+        "cpu_ms_per_bidder": {k: round(v * 1000 / (args.bidders + args.late), 1)
+                              for k, v in outcome.cpu.items()},
         "audit": _audit_chain(),
     }
     if faults.postgres is not None or faults.redis is not None:

@@ -103,6 +103,56 @@ class Server:
             self.process.kill()
 
 
+class CpuMeter:
+    """CPU seconds spent from now until `read()`: the whole machine, this process (the
+    client), the server's process tree (the portal) and PostgreSQL's processes, from /proc.
+
+    Where the machine is busier than the three together, something else was running."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.start = self._sample()
+
+    @staticmethod
+    def _stat(pid: int | str) -> tuple[str, float] | None:
+        try:
+            raw = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None
+        name, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+        return name, (int(rest[11]) + int(rest[12])) / CpuMeter.TICK  # utime + stime
+
+    def _tree(self, pid: int) -> list[int]:
+        found, queue = [], [pid]
+        while queue:
+            current = queue.pop()
+            found.append(current)
+            for task in Path(f"/proc/{current}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    queue.extend(int(child) for child in task.read_text().split())
+        return found
+
+    def _sample(self) -> dict[str, float]:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+        times = os.times()
+        portal = sum(s[1] for s in map(self._stat, self._tree(self.server_pid)) if s)
+        postgres = sum(s[1] for s in map(self._stat, (d.name for d in Path("/proc").iterdir()
+                                                       if d.name.isdigit()))
+                       if s and s[0].startswith("postgres"))
+        return {"machine": (user + nice + system + irq + softirq) / self.TICK,
+                "client": times.user + times.system, "portal": portal, "postgres": postgres}
+
+    def read(self) -> dict[str, float]:
+        end = self._sample()
+        spent = {k: round(end[k] - self.start[k], 2) for k in end}
+        spent["other"] = round(spent["machine"] - spent["client"] - spent["portal"]
+                               - spent["postgres"], 2)
+        return spent
+
+
 def start_gunicorn(url: str, *, workers: int = 3, threads: int = 4, port: int | None = None,
                    env: dict | None = None) -> Server:
     port = port or free_port()

@@ -49,8 +49,10 @@ def bid_get_for_user(*, user, pk: int, perm: str = "commissioning.view_bid") -> 
 
     A party without `perm` (say, a consortium member trying to edit) gets PermissionDenied.
     """
-    bid = (Bid.objects.select_related("tender__authority", "tender__social_value_plan",
-                                      "organisation", "lot").filter(pk=pk).first())
+    # The tender and the bidder, which every bid page and rule reads; the rest (authority, lot,
+    # social value plan) is read by the few pages that show it. Each join here costs every bid
+    # request, the busiest of which (upload, submit) need none of them.
+    bid = Bid.objects.select_related("tender", "organisation").filter(pk=pk).first()
     if bid is None or not rules.has_perm("commissioning.view_bid", user, bid):
         raise Http404("No such bid.")
     if perm != "commissioning.view_bid" and not rules.has_perm(perm, user, bid):

@@ -67,9 +67,14 @@ def _require_editable(bid: Bid) -> None:
         raise ValidationError(SUBMITTED_READ_ONLY, code="submitted")
 
 
-def lock_bid(bid_id: int) -> Bid:
-    return (Bid.objects.select_for_update(of=("self",))
-            .select_related("tender", "organisation", "lot").get(pk=bid_id))
+def lock_bid(bid_id: int, tender: Tender) -> Bid:
+    """The bid, row-locked, attached to ``tender``: the caller's own copy, just re-read under
+    the tender's lock (``clock.lock_tender``), so the tender is read once per request and its
+    data key unwrapped once."""
+    bid = (Bid.objects.select_for_update(of=("self",)).select_related("organisation", "lot")
+           .get(pk=bid_id, tender_id=tender.pk))
+    bid.tender = tender
+    return bid
 
 
 def _store(bid: Bid, payload: dict[str, Any]) -> None:
@@ -137,7 +142,7 @@ def _save_part(bid: Bid, actor, action: str, summary: str,
                change: Callable[[dict[str, Any]], None],
                received_at: datetime | None) -> SaveResult:
     tender = clock.lock_tender(bid.tender_id)
-    bid = lock_bid(bid.pk)
+    bid = lock_bid(bid.pk, tender)
     _require_editor(actor, bid)
     _require_editable(bid)
     now = clock.moment(received_at).received
@@ -221,7 +226,7 @@ def bid_declarations_save(*, bid: Bid, declarations: dict[str, Any], actor,
 
 def _open_for_change(bid: Bid, actor, received_at: datetime | None) -> Bid:
     tender = clock.lock_tender(bid.tender_id)
-    bid = lock_bid(bid.pk)
+    bid = lock_bid(bid.pk, tender)
     _require_editor(actor, bid)
     _require_editable(bid)
     clock.ensure_open(tender, clock.moment(received_at).received)

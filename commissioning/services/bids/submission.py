@@ -66,7 +66,7 @@ def bid_submit(*, bid: Bid, actor, declarations: dict[str, Any] | None = None,
 def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] | None,
             received_at: datetime | None) -> BidReceipt | ValidationError:
     tender = clock.lock_tender(tender_id)
-    bid = lock_bid(bid_id)
+    bid = lock_bid(bid_id, tender)
     _require_editor(actor, bid)
     if bid.status == Bid.Status.SUBMITTED:
         return ValidationError("You have already submitted this bid.", code="submitted")
@@ -163,7 +163,7 @@ def _create_receipt(bid: Bid, times: clock.Moment, hashes: list, digest: str) ->
 def bid_withdraw(*, bid: Bid, actor, received_at: datetime | None = None) -> Bid:
     """Withdraw a submitted bid before the deadline; it can be changed and submitted again."""
     tender = clock.lock_tender(bid.tender_id)
-    bid = lock_bid(bid.pk)
+    bid = lock_bid(bid.pk, tender)
     _require_editor(actor, bid)
     if bid.status != Bid.Status.SUBMITTED:
         raise ValidationError("Only a submitted bid can be withdrawn.", code="not_submitted")
