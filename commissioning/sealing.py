@@ -71,6 +71,10 @@ def master() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
+# For ``select_related``: a tender read with its wrapped key costs no query for the key.
+KEY = "key"
+
+
 def tender_key(tender: Tender) -> Fernet:
     """The tender's data key, created on first use.
 
@@ -84,7 +88,10 @@ def tender_key(tender: Tender) -> Fernet:
     cached = tender.__dict__.get("_data_key")
     if cached is not None and cached[0] == tuple(settings.BID_MASTER_KEYS):
         return cached[1]
-    key = TenderKey.objects.filter(tender_id=tender.pk).first()
+    if Tender.key.related.is_cached(tender):  # read with the tender: select_related(KEY)
+        key = Tender.key.related.get_cached_value(tender)
+    else:
+        key = TenderKey.objects.filter(tender_id=tender.pk).first()
     if key is None:
         wrapped = master().encrypt(Fernet.generate_key())
         try:

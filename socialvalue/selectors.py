@@ -11,7 +11,8 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from organisations.models import AUTHORITY_ROLES, Membership, Organisation
+from organisations.models import AUTHORITY_ROLES, Organisation
+from organisations.selectors import organisation_ids_with_role
 from socialvalue import performance
 from socialvalue.counting import ERROR
 from socialvalue.models import (
@@ -30,8 +31,10 @@ from socialvalue.monetisation import monetise
 from socialvalue.rules import REVIEWERS, SUPPLIER_ROLES
 
 
-def _org_ids(user, roles) -> QuerySet:
-    return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
+def _org_ids(user, roles) -> list[int]:
+    """The user's organisations with any of ``roles``, from the request's cached role lookup
+    (no query; an empty list makes the filter using it match nothing without a query)."""
+    return organisation_ids_with_role(user=user, roles=roles)
 
 
 def _get(queryset, user, pk: int, perm: str):

@@ -30,7 +30,7 @@ from commissioning.models import (
     TenderQuestion,
 )
 from commissioning.receipts import receipt_files
-from commissioning.sealing import bids_are_opened, unseal, unsealer
+from commissioning.sealing import KEY, bids_are_opened, unseal, unsealer
 from commissioning.selectors.stages import needs_price
 from commissioning.services.bids import clock
 from commissioning.services.bids.checks import Problem, contract_value, submission_problems
@@ -52,7 +52,8 @@ def bid_get_for_user(*, user, pk: int, perm: str = "commissioning.view_bid") -> 
     # The tender and the bidder, which every bid page and rule reads; the rest (authority, lot,
     # social value plan) is read by the few pages that show it. Each join here costs every bid
     # request, the busiest of which (upload, submit) need none of them.
-    bid = Bid.objects.select_related("tender", "organisation").filter(pk=pk).first()
+    bid = (Bid.objects.select_related(f"tender__{KEY}", "organisation")
+           .filter(pk=pk).first())
     if bid is None or not rules.has_perm("commissioning.view_bid", user, bid):
         raise Http404("No such bid.")
     if perm != "commissioning.view_bid" and not rules.has_perm(perm, user, bid):
@@ -200,10 +201,11 @@ def bids_for_organisation(*, user, organisation: Organisation | None) -> QuerySe
 
 
 def receipt_get_for_user(*, user, bid: Bid, pk: int) -> BidReceipt:
-    receipt = BidReceipt.objects.select_related("bid__tender", "bid__organisation",
-                                                "bid__lot").filter(bid=bid, pk=pk).first()
+    """One receipt of the (already checked) bid, or 404; it carries that bid, read once."""
+    receipt = BidReceipt.objects.filter(bid=bid, pk=pk).first()
     if receipt is None:
         raise Http404("No such receipt.")
+    receipt.bid = bid
     return receipt
 
 

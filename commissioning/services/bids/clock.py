@@ -30,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from commissioning.models import Tender
+from commissioning.sealing import KEY
 from core.locks import lock_exclusive, lock_shared
 
 LATE_SUBMISSION = "Bids received at or after the deadline cannot be accepted."
@@ -50,12 +51,12 @@ def server_now() -> datetime.datetime:
 
 def lock_tender(tender_id: int) -> Tender:
     """The tender, re-read under its shared lock: for work on one bid (many at once)."""
-    return lock_shared(Tender.objects.select_related("authority"), tender_id)
+    return lock_shared(Tender.objects.select_related("authority", KEY), tender_id)
 
 
 def lock_tender_exclusive(tender_id: int) -> Tender:
     """The tender, re-read under its exclusive lock: no bid request runs until commit."""
-    return lock_exclusive(Tender.objects.select_related("authority"), tender_id)
+    return lock_exclusive(Tender.objects.select_related("authority", KEY), tender_id)
 
 
 @dataclass(frozen=True)

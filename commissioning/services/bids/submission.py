@@ -82,13 +82,15 @@ def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] 
         _check_lot_limit(bid)
     except ValidationError as refusal:
         if declared:  # kept, and committed with the refusal
+            bid.save(update_fields=["sealed_content", "updated_at"])
             bid_audit(actor=actor, action="bid.declarations_saved", bid=bid,
                       summary="Saved the declarations",
                       changes={"after_deadline": not clock.is_open(tender, now)})
         return refusal
     hashes = receipts.file_hashes(files, tender=tender)
     bid.status, bid.submitted_at, bid.withdrawn_at = Bid.Status.SUBMITTED, now, None
-    bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at"])
+    bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "updated_at",
+                            *(["sealed_content"] if declared else [])])
     receipt = _create_receipt(bid, times, hashes, receipts.submission_digest(payload, hashes))
     information_version = supplier_information_attach(bid=bid, at=now)
     outbox.enqueue(RECEIPT_TASK, receipt.pk, actor.pk)
@@ -108,12 +110,12 @@ def _submit(*, bid_id: int, tender_id: int, actor, declarations: dict[str, Any] 
 
 def _store_declarations(bid: Bid, tender, payload: dict[str, Any],
                         declarations: dict[str, Any]) -> bool:
-    """Store the declarations sent with the submission; False when they were already so."""
+    """Seal the declarations sent with the submission into the bid (the caller saves it, with
+    the submission or with the refusal); False when they were already so."""
     if dict(declarations) == payload.get("declarations"):
         return False
     payload["declarations"] = dict(declarations)
     bid.sealed_content = seal(tender=tender, payload=payload)
-    bid.save(update_fields=["sealed_content", "updated_at"])
     return True
 
 
