@@ -51,6 +51,7 @@ from django.db import IntegrityError, transaction
 
 from commissioning.models import Opening, Tender, TenderKey
 from core.audit_sealing import AuditSeal
+from core.selectors import one_or_none
 
 AUDIT_SEAL_KIND = "commissioning.tender"
 
@@ -91,7 +92,7 @@ def tender_key(tender: Tender) -> Fernet:
     if Tender.key.related.is_cached(tender):  # read with the tender: select_related(KEY)
         key = Tender.key.related.get_cached_value(tender)
     else:
-        key = TenderKey.objects.filter(tender_id=tender.pk).first()
+        key = one_or_none(TenderKey.objects.filter(tender_id=tender.pk))
     if key is None:
         wrapped = master().encrypt(Fernet.generate_key())
         try:

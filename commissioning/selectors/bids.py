@@ -40,7 +40,7 @@ from commissioning.services.supplier_information import (
 )
 from core.audit import audit_record, audit_record_many
 from core.documents import document_name, document_response
-from core.selectors import one_of_or_404
+from core.selectors import one_of_or_404, one_or_none
 from organisations.models import PROVIDER_ROLES, Organisation
 
 
@@ -52,8 +52,7 @@ def bid_get_for_user(*, user, pk: int, perm: str = "commissioning.view_bid") -> 
     # The tender and the bidder, which every bid page and rule reads; the rest (authority, lot,
     # social value plan) is read by the few pages that show it. Each join here costs every bid
     # request, the busiest of which (upload, submit) need none of them.
-    bid = (Bid.objects.select_related(f"tender__{KEY}", "organisation")
-           .filter(pk=pk).first())
+    bid = one_or_none(Bid.objects.select_related(f"tender__{KEY}", "organisation").filter(pk=pk))
     if bid is None or not rules.has_perm("commissioning.view_bid", user, bid):
         raise Http404("No such bid.")
     if perm != "commissioning.view_bid" and not rules.has_perm(perm, user, bid):
@@ -202,7 +201,7 @@ def bids_for_organisation(*, user, organisation: Organisation | None) -> QuerySe
 
 def receipt_get_for_user(*, user, bid: Bid, pk: int) -> BidReceipt:
     """One receipt of the (already checked) bid, or 404; it carries that bid, read once."""
-    receipt = BidReceipt.objects.filter(bid=bid, pk=pk).first()
+    receipt = one_or_none(BidReceipt.objects.filter(bid=bid, pk=pk))
     if receipt is None:
         raise Http404("No such receipt.")
     receipt.bid = bid
