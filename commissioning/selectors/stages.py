@@ -19,6 +19,7 @@ from commissioning.models import (
 )
 from commissioning.sealing import is_opened
 from core.audit import audit_record
+from core.selectors import one_or_none
 from organisations.models import Organisation
 
 NOT_TAKING_PART = "Only suppliers taking part in this stage can see it."
@@ -32,8 +33,8 @@ SHORTLIST_NOT_PUBLISHED = ("This stage is open only to shortlisted suppliers, an
 def stage_of(tender: Tender) -> ProcedureStage | None:
     """The stage a round's tender row belongs to (None for an ordinary tender); cached."""
     if "_stage_of" not in tender.__dict__:
-        tender.__dict__["_stage_of"] = (ProcedureStage.objects.select_related("procedure")
-                                        .filter(round_id=tender.pk).first())
+        tender.__dict__["_stage_of"] = one_or_none(
+            ProcedureStage.objects.select_related("procedure").filter(round_id=tender.pk))
     return tender.__dict__["_stage_of"]
 
 
@@ -43,7 +44,7 @@ def procedure_of(tender: Tender) -> StagedProcedure | None:
         stage = stage_of(tender)
         tender.__dict__["_procedure_of"] = (
             stage.procedure if stage is not None
-            else StagedProcedure.objects.filter(tender_id=tender.pk).first())
+            else one_or_none(StagedProcedure.objects.filter(tender_id=tender.pk)))
     return tender.__dict__["_procedure_of"]
 
 
