@@ -107,7 +107,8 @@ class CpuMeter:
     """CPU seconds spent from now until `read()`: the whole machine, this process (the
     client), the server's process tree (the portal) and PostgreSQL's processes, from /proc.
 
-    Where the machine is busier than the three together, something else was running."""
+    ``other`` is the rest: the kernel's network and disk work, Redis, and processes that ended
+    during the window (a restarted PostgreSQL's first processes), which /proc no longer shows."""
 
     TICK = os.sysconf("SC_CLK_TCK")
 
