@@ -31,12 +31,6 @@ from socialvalue.monetisation import monetise
 from socialvalue.rules import REVIEWERS, SUPPLIER_ROLES
 
 
-def _org_ids(user, roles) -> list[int]:
-    """The user's organisations with any of ``roles``, from the request's cached role lookup
-    (no query; an empty list makes the filter using it match nothing without a query)."""
-    return organisation_ids_with_role(user=user, roles=roles)
-
-
 def _get(queryset, user, pk: int, perm: str):
     obj = queryset.filter(pk=pk).first()
     if obj is None:
@@ -94,7 +88,8 @@ def plans_for_user(*, user) -> QuerySet[SocialValuePlan]:
     plans = SocialValuePlan.objects.select_related("authority").order_by("-created_at", "-pk")
     if user.is_platform_admin:
         return plans
-    return plans.filter(authority_id__in=_org_ids(user, AUTHORITY_ROLES))
+    staff_of = organisation_ids_with_role(user=user, roles=AUTHORITY_ROLES)
+    return plans.filter(authority_id__in=staff_of)
 
 
 def plan_get_for_user(*, user, pk: int, perm: str = "socialvalue.view_plan") -> SocialValuePlan:
@@ -190,8 +185,10 @@ def ledgers_for_user(*, user) -> QuerySet[DeliveryLedger]:
         "-created_at", "-pk")
     if user.is_platform_admin:
         return ledgers
-    return ledgers.filter(Q(authority_id__in=_org_ids(user, REVIEWERS))
-                          | Q(supplier_id__in=_org_ids(user, SUPPLIER_ROLES)))
+    # From the cached role lookup: no query, and none at all for a user with neither role.
+    reviewer_of = organisation_ids_with_role(user=user, roles=REVIEWERS)
+    supplier_of = organisation_ids_with_role(user=user, roles=SUPPLIER_ROLES)
+    return ledgers.filter(Q(authority_id__in=reviewer_of) | Q(supplier_id__in=supplier_of))
 
 
 def ledger_get_for_user(*, user, pk: int, perm: str = "socialvalue.view_ledger"):
@@ -221,9 +218,10 @@ def report_get_for_user(*, user, pk: int, perm: str = "socialvalue.view_ledger")
 
 
 def reports_awaiting_review(*, user) -> QuerySet[DeliveryReport]:
+    reviewer_of = organisation_ids_with_role(user=user, roles=REVIEWERS)
     return DeliveryReport.objects.filter(
         status=DeliveryReport.Status.SUBMITTED,
-        target__ledger__authority_id__in=_org_ids(user, REVIEWERS)).select_related(
+        target__ledger__authority_id__in=reviewer_of).select_related(
         "target__ledger__supplier", "target__commitment__plan_measure__measure")
 
 
@@ -233,8 +231,9 @@ def targets_to_report(*, user, today: datetime.date | None = None) -> QuerySet[D
     reported = DeliveryReport.objects.filter(
         status__in=[DeliveryReport.Status.SUBMITTED, DeliveryReport.Status.ACCEPTED]
     ).values("target_id")
+    supplier_of = organisation_ids_with_role(user=user, roles=SUPPLIER_ROLES)
     return DeliveryTarget.objects.filter(
-        ledger__supplier_id__in=_org_ids(user, SUPPLIER_ROLES), period_end__lt=today
+        ledger__supplier_id__in=supplier_of, period_end__lt=today
     ).exclude(pk__in=reported)
 
 
